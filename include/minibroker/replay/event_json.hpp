@@ -1,0 +1,30 @@
+#pragma once
+// JSON Lines for `minibroker replay`: one object per event, names instead of ids, prices as
+// decimal strings with the instrument's number of decimals. See docs/order-file.md.
+
+#include <cstddef>
+#include <string_view>
+
+#include <fmt/format.h>
+
+#include "minibroker/core/records.hpp"
+#include "minibroker/replay/order_file.hpp"
+
+namespace minibroker::replay {
+
+// {"event":"trade","seq":..,"symbol":..,"price":"143.30","qty":10,"buy_institution":..,"buy_id":..,
+//  "sell_institution":..,"sell_id":..,"aggressor":"buy","trade_id":..}
+void append_trade_json(fmt::memory_buffer& out, const trade& t, const order_file_names& names);
+
+// {"event":"report","seq":..,"symbol":..,"institution":..,"id":..,"order_id":..,"exec":"trade",
+//  "status":"partially_filled","side":..,"type":..,"tif":..,"price":..,"qty":..,"cum_qty":..,
+//  "open_qty":..[,"last_price":..,"last_qty":..,"trade_id":..][,"reason":..]}
+void append_report_json(fmt::memory_buffer& out, const execution_report& r, const order_file_names& names);
+
+// {"event":"error","line":N,"message":"..."}
+void append_error_json(fmt::memory_buffer& out, std::size_t line, std::string_view message);
+
+// A JSON string literal, quotes included, escaped per RFC 8259.
+void append_json_string(fmt::memory_buffer& out, std::string_view text);
+
+} // namespace minibroker::replay
