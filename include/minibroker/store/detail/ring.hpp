@@ -1,0 +1,112 @@
+#pragma once
+// A growable circular buffer: O(1) push_back and pop_front, O(1) random access, and insert at an
+// index that shifts the shorter tail. Capacity is a power of two and never shrinks, so a ring that
+// has reached its steady-state size allocates nothing more. For trivially copyable T (index
+// entries), not for general use.
+
+#include <cstddef>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include "minibroker/core/assert.hpp"
+
+namespace minibroker::store_detail {
+
+template <typename T>
+class ring {
+  static_assert(std::is_trivially_copyable_v<T>, "ring holds small trivially copyable entries");
+
+public:
+  [[nodiscard]] std::size_t size() const noexcept { return size_; }
+  [[nodiscard]] bool empty() const noexcept { return size_ == 0; }
+  [[nodiscard]] std::size_t capacity() const noexcept { return buffer_.size(); }
+
+  [[nodiscard]] const T& operator[](std::size_t i) const noexcept {
+    MINIBROKER_ASSERT(i < size_);
+    return buffer_[(head_ + i) & mask_];
+  }
+  [[nodiscard]] T& operator[](std::size_t i) noexcept {
+    MINIBROKER_ASSERT(i < size_);
+    return buffer_[(head_ + i) & mask_];
+  }
+  [[nodiscard]] const T& front() const noexcept { return (*this)[0]; }
+  [[nodiscard]] const T& back() const noexcept { return (*this)[size_ - 1]; }
+
+  void push_back(const T& value) {
+    grow_if_full();
+    buffer_[(head_ + size_) & mask_] = value;
+    ++size_;
+  }
+
+  void pop_front() noexcept {
+    MINIBROKER_ASSERT(size_ > 0);
+    head_ = (head_ + 1) & mask_;
+    --size_;
+  }
+
+  // Inserts before position i (0 <= i <= size): the elements from i on move one place back.
+  // O(size - i): cheap near the back, which is where late rows land.
+  void insert(std::size_t i, const T& value) {
+    MINIBROKER_ASSERT(i <= size_);
+    grow_if_full();
+    for (std::size_t j = size_; j > i; --j) {
+      buffer_[(head_ + j) & mask_] = buffer_[(head_ + j - 1) & mask_];
+    }
+    buffer_[(head_ + i) & mask_] = value;
+    ++size_;
+  }
+
+  void clear() noexcept {
+    head_ = 0;
+    size_ = 0;
+  }
+
+  // First index whose projected value is not less than v (like std::lower_bound).
+  template <typename V, typename Proj>
+  [[nodiscard]] std::size_t lower_bound(const V& v, Proj proj) const {
+    return partition_point([&](const T& e) { return proj(e) < v; });
+  }
+  // First index whose projected value is greater than v (like std::upper_bound).
+  template <typename V, typename Proj>
+  [[nodiscard]] std::size_t upper_bound(const V& v, Proj proj) const {
+    return partition_point([&](const T& e) { return !(v < proj(e)); });
+  }
+
+private:
+  template <typename Pred>
+  [[nodiscard]] std::size_t partition_point(Pred pred) const {
+    std::size_t first = 0;
+    std::size_t count = size_;
+    while (count > 0) {
+      const std::size_t half = count / 2;
+      if (pred((*this)[first + half])) {
+        first += half + 1;
+        count -= half + 1;
+      } else {
+        count = half;
+      }
+    }
+    return first;
+  }
+
+  void grow_if_full() {
+    if (size_ < buffer_.size()) {
+      return;
+    }
+    std::vector<T> bigger(buffer_.empty() ? 16 : buffer_.size() * 2);
+    for (std::size_t i = 0; i < size_; ++i) {
+      bigger[i] = (*this)[i];
+    }
+    buffer_ = std::move(bigger);
+    head_ = 0;
+    mask_ = buffer_.size() - 1;
+  }
+
+  std::vector<T> buffer_;
+  std::size_t head_ = 0;
+  std::size_t size_ = 0;
+  std::size_t mask_ = 0;
+};
+
+} // namespace minibroker::store_detail
