@@ -1,0 +1,121 @@
+#pragma once
+// One instrument's limit order book: two sides of price levels, each level a FIFO of resting
+// orders (price-time priority). Books are owned and driven by an order_matcher; the public part
+// here is read-only.
+//
+// Layout: price levels live in a per-book vector addressed by index (freed levels are reused).
+// Each side keeps a vector of (key, level index) sorted ascending by key, where key is the price
+// for bids and minus the price for asks, so the best level is always at the back: best price is
+// O(1), removing the best level is a pop_back, and finding a level near the touch is a short scan
+// from the back (far levels fall back to binary search). A level's orders form an intrusive doubly
+// linked list of order-pool slots, so a cancel is O(1) given the slot.
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "minibroker/core/records.hpp"
+#include "minibroker/matching/detail/engine_context.hpp"
+#include "minibroker/matching/events.hpp"
+
+namespace minibroker {
+
+namespace detail {
+struct price_level {
+  price px;
+  quantity qty; // open quantity of all its orders
+  std::uint32_t head = nil;
+  std::uint32_t tail = nil; // also the free-list link
+  std::uint32_t count = 0;
+  minibroker::side side = side::buy;
+  bool alive = false;
+};
+struct level_key {
+  std::int64_t key; // px for bids, -px for asks
+  std::uint32_t index;
+};
+} // namespace detail
+
+class order_matcher;
+
+// Thread safety: none; owned by one order_matcher (see there).
+class order_book {
+public:
+  order_book(const instrument& definition, detail::engine_context& context, std::size_t expected_levels);
+  order_book(const order_book&) = delete;
+  order_book& operator=(const order_book&) = delete;
+
+  [[nodiscard]] const instrument& definition() const noexcept { return definition_; }
+  [[nodiscard]] instrument_id id() const noexcept { return definition_.id; }
+  [[nodiscard]] instrument_status status() const noexcept { return definition_.status; }
+  // The last sequence number given to an event of this instrument (0 before the first).
+  [[nodiscard]] sequence_number last_sequence() const noexcept { return sequence_; }
+
+  [[nodiscard]] top_of_book l1() const noexcept;
+  [[nodiscard]] depth_snapshot l2(std::size_t levels) const;
+  [[nodiscard]] std::size_t order_count() const noexcept { return orders_; }
+  [[nodiscard]] std::size_t level_count(side s) const noexcept { return s == side::buy ? bids_.size() : asks_.size(); }
+
+  // Walks the whole book and aborts (MINIBROKER_ASSERT) on any broken invariant: sorted sides,
+  // links, level totals, not crossed. O(orders); for tests.
+  void check_invariants() const;
+
+private:
+  friend class order_matcher;
+  using levels = std::vector<detail::level_key>;
+
+  // Requests (called by the matcher after validation). Each records events into the context's
+  // buffer; end_request() adds the depth and top-of-book changes.
+  void begin_request() noexcept { touched_.clear(); }
+  void add(detail::order_data in);
+  void cancel(std::uint32_t slot);
+  void replace(std::uint32_t slot, price new_px, quantity new_open);
+  void end_request();
+  void set_status(instrument_status s) noexcept { definition_.status = s; }
+
+  // Matches `in` against the opposite side; true when self-trade prevention cancelled it.
+  bool match(detail::order_data& in);
+  [[nodiscard]] bool can_fill(const detail::order_data& in) const;
+  void rest(std::uint32_t slot);
+  void unlink(std::uint32_t slot) noexcept;
+  void forget(std::uint32_t slot) noexcept;         // drop from the indexes and free the slot
+  void remove_resting(std::uint32_t slot) noexcept; // unlink, forget, free (its level may become empty)
+  std::uint32_t find_or_add_level(side s, price px);
+  void remove_level(std::uint32_t index);
+  void touch(std::uint32_t level_index);
+
+  [[nodiscard]] levels& side_levels(side s) noexcept { return s == side::buy ? bids_ : asks_; }
+  [[nodiscard]] const levels& side_levels(side s) const noexcept { return s == side::buy ? bids_ : asks_; }
+
+  void emit_exec(const detail::order_data& d, exec_type type, order_status status,
+                 reject_reason reason = reject_reason::none);
+  void emit_fill(const detail::order_data& d, price px, quantity qty, trade_id id);
+  void emit_reject(const detail::order_node* order, institution_id institution, client_order_id id,
+                   reject_reason reason);
+  void emit_reject_new(const new_order_request& request, reject_reason reason);
+
+  instrument definition_;
+  detail::engine_context& ctx_;
+  std::vector<detail::price_level> levels_;
+  std::uint32_t free_level_ = detail::nil;
+  levels bids_;
+  levels asks_;
+  sequence_number sequence_ = 0;
+  timestamp time_; // of the last request
+  std::size_t orders_ = 0;
+
+  struct touched_level {
+    side s;
+    price px;
+    std::uint32_t index;
+    quantity before_qty;
+    std::uint32_t before_count;
+  };
+  std::vector<touched_level> touched_;
+  price published_bid_{0};
+  quantity published_bid_qty_{0};
+  price published_ask_{0};
+  quantity published_ask_qty_{0};
+};
+
+} // namespace minibroker

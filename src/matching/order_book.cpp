@@ -1,0 +1,540 @@
+#include "minibroker/matching/order_book.hpp"
+
+#include <algorithm>
+
+#include "minibroker/core/assert.hpp"
+
+namespace minibroker {
+
+using detail::nil;
+using detail::order_data;
+using detail::order_node;
+using detail::price_level;
+
+namespace {
+
+[[nodiscard]] std::int64_t key_of(side s, price px) noexcept { return s == side::buy ? px.value() : -px.value(); }
+
+[[nodiscard]] order_status live_status(const order_data& d) noexcept {
+  return d.cum > quantity{0} ? order_status::partially_filled : order_status::new_order;
+}
+
+// Whether `in` may trade with a resting order at `resting`.
+[[nodiscard]] bool crosses(const order_data& in, price resting) noexcept {
+  if (in.type == order_type::market) {
+    return true;
+  }
+  return in.side == side::buy ? resting <= in.px : resting >= in.px;
+}
+
+// First position whose key is >= k; near the back (the touch) by a short scan, else by bisection.
+[[nodiscard]] std::size_t lower_position(const std::vector<detail::level_key>& v, std::int64_t k) noexcept {
+  std::size_t p = v.size();
+  const std::size_t stop = p > 8 ? p - 8 : 0;
+  while (p > stop && v[p - 1].key >= k) {
+    --p;
+  }
+  if (p == stop && stop > 0 && v[p - 1].key >= k) {
+    const auto it = std::lower_bound(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(p), k,
+                                     [](const detail::level_key& a, std::int64_t b) { return a.key < b; });
+    p = static_cast<std::size_t>(it - v.begin());
+  }
+  return p;
+}
+
+} // namespace
+
+order_book::order_book(const instrument& definition, detail::engine_context& context, std::size_t expected_levels)
+    : definition_(definition), ctx_(context) {
+  levels_.reserve(expected_levels * 2);
+  bids_.reserve(expected_levels);
+  asks_.reserve(expected_levels);
+  touched_.reserve(64);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Events
+
+void order_book::emit_exec(const order_data& d, exec_type type, order_status status, reject_reason reason) {
+  auto& e = std::get<execution_report>(ctx_.events.emplace_back(std::in_place_type<execution_report>));
+  e.sequence = ++sequence_;
+  e.time = ctx_.now;
+  e.instrument = definition_.id;
+  e.order = d.id;
+  e.institution = d.institution;
+  e.client_id = d.client_id;
+  e.type = type;
+  e.status = status;
+  e.side = d.side;
+  e.ord_type = d.type;
+  e.tif = d.tif;
+  e.order_price = d.px;
+  e.order_qty = d.cum + d.open;
+  e.cum_qty = d.cum;
+  e.open_qty = is_final(status) ? quantity{0} : d.open;
+  e.reason = reason;
+}
+
+void order_book::emit_fill(const order_data& d, price px, quantity qty, trade_id id) {
+  auto& e = std::get<execution_report>(ctx_.events.emplace_back(std::in_place_type<execution_report>));
+  e.sequence = ++sequence_;
+  e.time = ctx_.now;
+  e.instrument = definition_.id;
+  e.order = d.id;
+  e.institution = d.institution;
+  e.client_id = d.client_id;
+  e.type = exec_type::trade;
+  e.status = d.open == quantity{0} ? order_status::filled : order_status::partially_filled;
+  e.side = d.side;
+  e.ord_type = d.type;
+  e.tif = d.tif;
+  e.order_price = d.px;
+  e.order_qty = d.cum + d.open;
+  e.last_price = px;
+  e.last_qty = qty;
+  e.cum_qty = d.cum;
+  e.open_qty = d.open;
+  e.trade = id;
+}
+
+void order_book::emit_reject(const order_node* order, institution_id institution, client_order_id id,
+                             reject_reason reason) {
+  time_ = ctx_.now;
+  if (order != nullptr) {
+    emit_exec(order->d, exec_type::rejected, live_status(order->d), reason);
+    return;
+  }
+  auto& e = std::get<execution_report>(ctx_.events.emplace_back(std::in_place_type<execution_report>));
+  e.sequence = ++sequence_;
+  e.time = ctx_.now;
+  e.instrument = definition_.id;
+  e.institution = institution;
+  e.client_id = id;
+  e.type = exec_type::rejected;
+  e.status = order_status::rejected;
+  e.reason = reason;
+}
+
+void order_book::emit_reject_new(const new_order_request& request, reject_reason reason) {
+  time_ = ctx_.now;
+  auto& e = std::get<execution_report>(ctx_.events.emplace_back(std::in_place_type<execution_report>));
+  e.sequence = ++sequence_;
+  e.time = ctx_.now;
+  e.instrument = definition_.id;
+  e.institution = request.institution;
+  e.client_id = request.id;
+  e.type = exec_type::rejected;
+  e.status = order_status::rejected;
+  e.side = request.side;
+  e.ord_type = request.type;
+  e.tif = request.tif;
+  e.order_price = request.limit_price.value_or(price{0});
+  e.order_qty = request.qty;
+  e.reason = reason;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Levels
+
+std::uint32_t order_book::find_or_add_level(side s, price px) {
+  auto& v = side_levels(s);
+  const std::int64_t k = key_of(s, px);
+  const std::size_t p = lower_position(v, k);
+  if (p < v.size() && v[p].key == k) {
+    return v[p].index;
+  }
+  std::uint32_t index = free_level_;
+  if (index != nil) {
+    free_level_ = levels_[index].tail;
+  } else {
+    index = static_cast<std::uint32_t>(levels_.size());
+    levels_.emplace_back();
+  }
+  price_level& lv = levels_[index];
+  lv.px = px;
+  lv.qty = quantity{0};
+  lv.head = nil;
+  lv.tail = nil;
+  lv.count = 0;
+  lv.side = s;
+  lv.alive = true;
+  v.insert(v.begin() + static_cast<std::ptrdiff_t>(p), detail::level_key{k, index});
+  return index;
+}
+
+void order_book::remove_level(std::uint32_t index) {
+  price_level& lv = levels_[index];
+  MINIBROKER_ASSERT(lv.alive && lv.count == 0 && lv.qty == quantity{0});
+  auto& v = side_levels(lv.side);
+  const std::int64_t k = key_of(lv.side, lv.px);
+  const std::size_t p = lower_position(v, k);
+  MINIBROKER_ASSERT(p < v.size() && v[p].index == index);
+  v.erase(v.begin() + static_cast<std::ptrdiff_t>(p));
+  lv.alive = false;
+  lv.tail = free_level_;
+  free_level_ = index;
+}
+
+// Remembers a level's aggregate before the request first changes it (call before changing it).
+void order_book::touch(std::uint32_t level_index) {
+  const price_level& lv = levels_[level_index];
+  for (auto& t : touched_) {
+    if (t.px == lv.px && t.s == lv.side) {
+      t.index = level_index;
+      return;
+    }
+  }
+  touched_.push_back(touched_level{lv.side, lv.px, level_index, lv.qty, lv.count});
+}
+
+// ---------------------------------------------------------------------------------------------
+// Orders
+
+void order_book::rest(std::uint32_t slot) {
+  order_node& n = ctx_.pool[slot];
+  const std::uint32_t li = find_or_add_level(n.d.side, n.d.px);
+  touch(li);
+  price_level& lv = levels_[li];
+  n.level = li;
+  n.prev = lv.tail;
+  n.next = nil;
+  if (lv.tail != nil) {
+    ctx_.pool[lv.tail].next = slot;
+  } else {
+    lv.head = slot;
+  }
+  lv.tail = slot;
+  lv.qty += n.d.open;
+  ++lv.count;
+  ++orders_;
+}
+
+void order_book::unlink(std::uint32_t slot) noexcept {
+  order_node& n = ctx_.pool[slot];
+  price_level& lv = levels_[n.level];
+  if (n.prev != nil) {
+    ctx_.pool[n.prev].next = n.next;
+  } else {
+    lv.head = n.next;
+  }
+  if (n.next != nil) {
+    ctx_.pool[n.next].prev = n.prev;
+  } else {
+    lv.tail = n.prev;
+  }
+  lv.qty -= n.d.open;
+  --lv.count;
+  --orders_;
+  n.level = nil;
+}
+
+void order_book::forget(std::uint32_t slot) noexcept {
+  const order_node& n = ctx_.pool[slot];
+  ctx_.live_by_client.erase(detail::client_key{n.d.institution, n.d.client_id});
+  ctx_.live_by_id.erase(n.d.id.value());
+  ctx_.pool.release(slot);
+}
+
+void order_book::remove_resting(std::uint32_t slot) noexcept {
+  unlink(slot);
+  forget(slot);
+}
+
+bool order_book::can_fill(const order_data& in) const {
+  quantity need = in.open;
+  const levels& opp = side_levels(opposite(in.side));
+  for (std::size_t i = opp.size(); i-- > 0;) {
+    const price_level& lv = levels_[opp[i].index];
+    if (!crosses(in, lv.px)) {
+      return false;
+    }
+    if (ctx_.stp == self_trade_prevention::off) {
+      need -= lv.qty;
+      if (need <= quantity{0}) {
+        return true;
+      }
+      continue;
+    }
+    for (std::uint32_t slot = lv.head; slot != nil; slot = ctx_.pool[slot].next) {
+      const order_node& o = ctx_.pool[slot];
+      if (o.d.institution == in.institution) {
+        if (ctx_.stp == self_trade_prevention::cancel_incoming) {
+          return false;
+        }
+        continue;
+      }
+      need -= o.d.open;
+      if (need <= quantity{0}) {
+        return true;
+      }
+    }
+  }
+  return false;
+}
+
+bool order_book::match(order_data& in) {
+  levels& opp = side_levels(opposite(in.side));
+  const self_trade_prevention stp = ctx_.stp;
+  while (in.open > quantity{0} && !opp.empty()) {
+    const std::uint32_t li = opp.back().index;
+    if (!crosses(in, levels_[li].px)) {
+      break;
+    }
+    touch(li);
+    price_level& lv = levels_[li]; // levels_ does not grow while matching
+    while (true) {
+      const std::uint32_t slot = lv.head;
+      order_node& resting = ctx_.pool[slot];
+      if (stp != self_trade_prevention::off && resting.d.institution == in.institution) [[unlikely]] {
+        if (stp == self_trade_prevention::cancel_incoming) {
+          emit_exec(in, exec_type::cancelled, order_status::cancelled, reject_reason::self_trade);
+          return true;
+        }
+        emit_exec(resting.d, exec_type::cancelled, order_status::cancelled, reject_reason::self_trade);
+        remove_resting(slot);
+      } else {
+        const quantity q = std::min(in.open, resting.d.open);
+        const trade_id tid{++ctx_.last_trade_id};
+        in.open -= q;
+        in.cum += q;
+        resting.d.open -= q;
+        resting.d.cum += q;
+        lv.qty -= q;
+
+        auto& t = std::get<trade>(ctx_.events.emplace_back(std::in_place_type<trade>));
+        t.sequence = ++sequence_;
+        t.time = ctx_.now;
+        t.id = tid;
+        t.instrument = definition_.id;
+        t.px = lv.px;
+        t.qty = q;
+        t.aggressor = in.side;
+        const order_data& buyer = in.side == side::buy ? in : resting.d;
+        const order_data& seller = in.side == side::buy ? resting.d : in;
+        t.buy = trade_party{buyer.id, buyer.institution, buyer.client_id};
+        t.sell = trade_party{seller.id, seller.institution, seller.client_id};
+
+        emit_fill(in, lv.px, q, tid);
+        emit_fill(resting.d, lv.px, q, tid);
+        if (resting.d.open == quantity{0}) {
+          remove_resting(slot);
+        }
+      }
+      if (lv.count == 0) {
+        remove_level(li);
+        break;
+      }
+      if (in.open == quantity{0}) {
+        break;
+      }
+    }
+  }
+  return false;
+}
+
+void order_book::add(order_data in) {
+  time_ = ctx_.now;
+  emit_exec(in, exec_type::new_order, order_status::new_order);
+  if (in.tif == time_in_force::fok && !can_fill(in)) {
+    emit_exec(in, exec_type::expired, order_status::expired);
+    return;
+  }
+  if (match(in) || in.open == quantity{0}) {
+    return;
+  }
+  if (in.type == order_type::market || in.tif != time_in_force::gtc) {
+    emit_exec(in, exec_type::expired, order_status::expired);
+    return;
+  }
+  const std::uint32_t slot = ctx_.pool.allocate();
+  order_node& n = ctx_.pool[slot];
+  n.d = in;
+  n.instrument = definition_.id;
+  rest(slot);
+  ctx_.live_by_client.emplace(detail::client_key{in.institution, in.client_id}, slot);
+  ctx_.live_by_id.emplace(in.id.value(), slot);
+}
+
+void order_book::cancel(std::uint32_t slot) {
+  time_ = ctx_.now;
+  const order_node& n = ctx_.pool[slot];
+  const std::uint32_t li = n.level;
+  touch(li);
+  emit_exec(n.d, exec_type::cancelled, order_status::cancelled);
+  remove_resting(slot);
+  if (levels_[li].count == 0) {
+    remove_level(li);
+  }
+}
+
+void order_book::replace(std::uint32_t slot, price new_px, quantity new_open) {
+  time_ = ctx_.now;
+  order_node& n = ctx_.pool[slot];
+  const std::uint32_t li = n.level;
+  touch(li);
+  if (new_px == n.d.px && new_open <= n.d.open) {
+    // Keeps its place in the queue.
+    levels_[li].qty -= n.d.open - new_open;
+    n.d.open = new_open;
+    emit_exec(n.d, exec_type::replaced, live_status(n.d));
+    return;
+  }
+  unlink(slot);
+  if (levels_[li].count == 0) {
+    remove_level(li);
+  }
+  n.d.px = new_px;
+  n.d.open = new_open;
+  emit_exec(n.d, exec_type::replaced, live_status(n.d));
+  // The order is in no level now, so matching cannot meet it; its slot stays put.
+  if (match(n.d) || n.d.open == quantity{0}) {
+    forget(slot);
+    return;
+  }
+  rest(slot);
+}
+
+void order_book::end_request() {
+  if (touched_.size() > 1) {
+    std::sort(touched_.begin(), touched_.end(), [](const touched_level& a, const touched_level& b) {
+      if (a.s != b.s) {
+        return a.s == side::buy;
+      }
+      return a.s == side::buy ? a.px > b.px : a.px < b.px;
+    });
+  }
+  for (const auto& t : touched_) {
+    const price_level& lv = levels_[t.index];
+    quantity qty{0};
+    std::uint32_t count = 0;
+    if (lv.alive && lv.side == t.s && lv.px == t.px) {
+      qty = lv.qty;
+      count = lv.count;
+    }
+    if (qty != t.before_qty || count != t.before_count) {
+      auto& d = std::get<depth_update>(ctx_.events.emplace_back(std::in_place_type<depth_update>));
+      d.sequence = ++sequence_;
+      d.time = ctx_.now;
+      d.instrument = definition_.id;
+      d.side = t.s;
+      d.px = t.px;
+      d.qty = qty;
+      d.orders = count;
+    }
+  }
+  touched_.clear();
+
+  price bid{0};
+  quantity bid_qty{0};
+  price ask{0};
+  quantity ask_qty{0};
+  if (!bids_.empty()) {
+    const price_level& lv = levels_[bids_.back().index];
+    bid = lv.px;
+    bid_qty = lv.qty;
+  }
+  if (!asks_.empty()) {
+    const price_level& lv = levels_[asks_.back().index];
+    ask = lv.px;
+    ask_qty = lv.qty;
+  }
+  if (bid != published_bid_ || bid_qty != published_bid_qty_ || ask != published_ask_ ||
+      ask_qty != published_ask_qty_) {
+    published_bid_ = bid;
+    published_bid_qty_ = bid_qty;
+    published_ask_ = ask;
+    published_ask_qty_ = ask_qty;
+    auto& t = std::get<top_of_book>(ctx_.events.emplace_back(std::in_place_type<top_of_book>));
+    t.sequence = ++sequence_;
+    t.time = ctx_.now;
+    t.instrument = definition_.id;
+    t.bid = bid;
+    t.bid_qty = bid_qty;
+    t.ask = ask;
+    t.ask_qty = ask_qty;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Snapshots and checks
+
+top_of_book order_book::l1() const noexcept {
+  top_of_book t{};
+  t.sequence = sequence_;
+  t.time = time_;
+  t.instrument = definition_.id;
+  if (!bids_.empty()) {
+    const price_level& lv = levels_[bids_.back().index];
+    t.bid = lv.px;
+    t.bid_qty = lv.qty;
+  }
+  if (!asks_.empty()) {
+    const price_level& lv = levels_[asks_.back().index];
+    t.ask = lv.px;
+    t.ask_qty = lv.qty;
+  }
+  return t;
+}
+
+depth_snapshot order_book::l2(std::size_t depth) const {
+  depth_snapshot s{};
+  s.sequence = sequence_;
+  s.time = time_;
+  s.instrument = definition_.id;
+  const auto fill = [&](const levels& v, std::vector<depth_level>& out) {
+    const std::size_t n = std::min(depth, v.size());
+    out.reserve(n);
+    for (std::size_t i = 0; i < n; ++i) {
+      const price_level& lv = levels_[v[v.size() - 1 - i].index];
+      out.push_back(depth_level{lv.px, lv.qty, lv.count});
+    }
+  };
+  fill(bids_, s.bids);
+  fill(asks_, s.asks);
+  return s;
+}
+
+void order_book::check_invariants() const {
+  std::size_t orders = 0;
+  std::size_t alive = 0;
+  for (const side s : {side::buy, side::sell}) {
+    const levels& v = side_levels(s);
+    for (std::size_t i = 0; i < v.size(); ++i) {
+      MINIBROKER_ASSERT(i == 0 || v[i - 1].key < v[i].key);
+      MINIBROKER_ASSERT(v[i].index < levels_.size());
+      const price_level& lv = levels_[v[i].index];
+      MINIBROKER_ASSERT(lv.alive && lv.side == s && key_of(s, lv.px) == v[i].key);
+      MINIBROKER_ASSERT(lv.count > 0 && lv.px > price{0});
+      quantity qty{0};
+      std::uint32_t count = 0;
+      std::uint32_t prev = nil;
+      for (std::uint32_t slot = lv.head; slot != nil; slot = ctx_.pool[slot].next) {
+        const order_node& n = ctx_.pool[slot];
+        MINIBROKER_ASSERT(n.prev == prev && n.level == v[i].index && n.instrument == definition_.id);
+        MINIBROKER_ASSERT(n.d.side == s && n.d.px == lv.px && n.d.open > quantity{0});
+        MINIBROKER_ASSERT(n.d.type == order_type::limit && n.d.tif == time_in_force::gtc);
+        const auto by_client = ctx_.live_by_client.find(detail::client_key{n.d.institution, n.d.client_id});
+        MINIBROKER_ASSERT(by_client != ctx_.live_by_client.end() && by_client->second == slot);
+        const auto by_id = ctx_.live_by_id.find(n.d.id.value());
+        MINIBROKER_ASSERT(by_id != ctx_.live_by_id.end() && by_id->second == slot);
+        qty += n.d.open;
+        ++count;
+        prev = slot;
+      }
+      MINIBROKER_ASSERT(lv.tail == prev && lv.qty == qty && lv.count == count);
+      orders += count;
+      ++alive;
+    }
+  }
+  std::size_t alive_in_storage = 0;
+  for (const auto& lv : levels_) {
+    alive_in_storage += lv.alive ? 1 : 0;
+  }
+  MINIBROKER_ASSERT(alive == alive_in_storage);
+  MINIBROKER_ASSERT(orders == orders_);
+  if (!bids_.empty() && !asks_.empty()) {
+    MINIBROKER_ASSERT(levels_[bids_.back().index].px < levels_[asks_.back().index].px);
+  }
+}
+
+} // namespace minibroker

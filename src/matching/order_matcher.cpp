@@ -1,0 +1,322 @@
+#include "minibroker/matching/order_matcher.hpp"
+
+#include <stdexcept>
+#include <string>
+
+#include "minibroker/core/assert.hpp"
+
+namespace minibroker {
+
+std::string_view to_string(self_trade_prevention v) noexcept {
+  switch (v) {
+  case self_trade_prevention::off: return "off";
+  case self_trade_prevention::cancel_resting: return "cancel_resting";
+  case self_trade_prevention::cancel_incoming: return "cancel_incoming";
+  }
+  return "?";
+}
+
+namespace {
+template <typename... F>
+struct overloaded : F... {
+  using F::operator()...;
+};
+template <typename... F>
+overloaded(F...) -> overloaded<F...>;
+} // namespace
+
+order_matcher::order_matcher(const clock& clock, const matcher_config& config)
+    : clock_(clock), config_(config), ctx_(config),
+      client_ids_(config.expected_orders, config.expected_sparse_client_ids) {
+  books_.reserve(config.expected_instruments);
+  books_by_id_.reserve(config.expected_instruments);
+}
+
+order_matcher::~order_matcher() = default;
+
+void order_matcher::add_instrument(const instrument& definition) {
+  if (definition.lot_size <= quantity{0}) {
+    throw std::invalid_argument(fmt::format("instrument {}: lot size must be positive", definition.id));
+  }
+  if (books_by_id_.contains(definition.id.value())) {
+    throw std::invalid_argument(fmt::format("instrument {} added twice", definition.id));
+  }
+  books_.push_back(std::make_unique<order_book>(definition, ctx_, config_.expected_levels));
+  books_by_id_.emplace(definition.id.value(), books_.back().get());
+}
+
+bool order_matcher::set_instrument_status(instrument_id id, instrument_status status) {
+  order_book* b = find_book(id);
+  if (b == nullptr) {
+    return false;
+  }
+  b->set_status(status);
+  return true;
+}
+
+order_book* order_matcher::find_book(instrument_id id) noexcept {
+  const auto it = books_by_id_.find(id.value());
+  return it == books_by_id_.end() ? nullptr : it->second;
+}
+
+const order_book* order_matcher::book(instrument_id id) const noexcept {
+  const auto it = books_by_id_.find(id.value());
+  return it == books_by_id_.end() ? nullptr : it->second;
+}
+
+const detail::order_node* order_matcher::live_order(institution_id institution, client_order_id id,
+                                                    std::uint32_t& slot) const noexcept {
+  const auto it = ctx_.live_by_client.find(detail::client_key{institution, id});
+  if (it == ctx_.live_by_client.end()) {
+    return nullptr;
+  }
+  slot = it->second;
+  return &ctx_.pool[slot];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Requests
+
+void order_matcher::submit(const new_order_request& request) {
+  if (dispatching_) {
+    pending_.emplace_back(request);
+    return;
+  }
+  process(request);
+  dispatch();
+  drain();
+}
+
+void order_matcher::submit(const cancel_request& request) {
+  if (dispatching_) {
+    pending_.emplace_back(request);
+    return;
+  }
+  process(request);
+  dispatch();
+  drain();
+}
+
+void order_matcher::submit(const replace_request& request) {
+  if (dispatching_) {
+    pending_.emplace_back(request);
+    return;
+  }
+  process(request);
+  dispatch();
+  drain();
+}
+
+void order_matcher::reject_unknown_instrument(const execution_report& report) {
+  auto& e = std::get<execution_report>(ctx_.events.emplace_back(report));
+  e.time = ctx_.now;
+  e.type = exec_type::rejected;
+  e.status = order_status::rejected;
+  e.reason = reject_reason::unknown_instrument;
+}
+
+void order_matcher::process(const new_order_request& request) {
+  ctx_.now = clock_.now();
+  order_book* b = find_book(request.instrument);
+  if (b == nullptr) [[unlikely]] {
+    execution_report e{};
+    e.instrument = request.instrument;
+    e.institution = request.institution;
+    e.client_id = request.id;
+    e.side = request.side;
+    e.ord_type = request.type;
+    e.tif = request.tif;
+    e.order_price = request.limit_price.value_or(price{0});
+    e.order_qty = request.qty;
+    reject_unknown_instrument(e);
+    return;
+  }
+  b->begin_request();
+  reject_reason reason = reject_reason::none;
+  if (b->status() == instrument_status::halted) {
+    reason = reject_reason::instrument_halted;
+  } else if (request.qty <= quantity{0}) {
+    reason = reject_reason::invalid_quantity;
+  } else if (request.qty.value() % b->definition().lot_size.value() != 0) {
+    reason = reject_reason::quantity_not_lot_multiple;
+  } else if (request.type == order_type::market) {
+    if (request.limit_price) {
+      reason = reject_reason::price_on_market_order;
+    }
+  } else if (!request.limit_price || *request.limit_price <= price{0}) {
+    reason = reject_reason::invalid_price;
+  }
+  if (reason == reject_reason::none && !client_ids_.insert(request.institution, request.id)) {
+    reason = reject_reason::duplicate_client_order_id;
+  }
+  if (reason != reject_reason::none) [[unlikely]] {
+    b->emit_reject_new(request, reason);
+  } else {
+    detail::order_data d;
+    d.id = order_id{++ctx_.last_order_id};
+    d.client_id = request.id;
+    d.px = request.type == order_type::market ? price{0} : *request.limit_price;
+    d.open = request.qty;
+    d.cum = quantity{0};
+    d.institution = request.institution;
+    d.side = request.side;
+    d.type = request.type;
+    d.tif = request.tif;
+    b->add(d);
+  }
+  b->end_request();
+}
+
+void order_matcher::process(const cancel_request& request) {
+  ctx_.now = clock_.now();
+  order_book* b = find_book(request.instrument);
+  if (b == nullptr) [[unlikely]] {
+    execution_report e{};
+    e.instrument = request.instrument;
+    e.institution = request.institution;
+    e.client_id = request.id;
+    reject_unknown_instrument(e);
+    return;
+  }
+  b->begin_request();
+  std::uint32_t slot = detail::nil;
+  const detail::order_node* order = live_order(request.institution, request.id, slot);
+  if (order == nullptr || order->instrument != request.instrument) [[unlikely]] {
+    b->emit_reject(nullptr, request.institution, request.id, reject_reason::unknown_order);
+  } else {
+    b->cancel(slot);
+  }
+  b->end_request();
+}
+
+void order_matcher::process(const replace_request& request) {
+  ctx_.now = clock_.now();
+  order_book* b = find_book(request.instrument);
+  if (b == nullptr) [[unlikely]] {
+    execution_report e{};
+    e.instrument = request.instrument;
+    e.institution = request.institution;
+    e.client_id = request.id;
+    reject_unknown_instrument(e);
+    return;
+  }
+  b->begin_request();
+  std::uint32_t slot = detail::nil;
+  const detail::order_node* order = live_order(request.institution, request.id, slot);
+  if (order != nullptr && order->instrument != request.instrument) {
+    order = nullptr;
+  }
+  reject_reason reason = reject_reason::none;
+  if (b->status() == instrument_status::halted) {
+    reason = reject_reason::instrument_halted;
+  } else if (!request.new_price && !request.new_open_qty) {
+    reason = reject_reason::nothing_to_replace;
+  } else if (request.new_open_qty && *request.new_open_qty <= quantity{0}) {
+    reason = reject_reason::invalid_quantity;
+  } else if (request.new_open_qty && request.new_open_qty->value() % b->definition().lot_size.value() != 0) {
+    reason = reject_reason::quantity_not_lot_multiple;
+  } else if (request.new_price && *request.new_price <= price{0}) {
+    reason = reject_reason::invalid_price;
+  } else if (order == nullptr) {
+    reason = reject_reason::unknown_order;
+  }
+  if (reason != reject_reason::none) [[unlikely]] {
+    b->emit_reject(order, request.institution, request.id, reason);
+  } else {
+    b->replace(slot, request.new_price.value_or(order->d.px), request.new_open_qty.value_or(order->d.open));
+  }
+  b->end_request();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Delivery
+
+void order_matcher::dispatch() {
+  struct reset {
+    order_matcher& m;
+    ~reset() {
+      m.ctx_.events.clear();
+      m.dispatching_ = false;
+    }
+  } guard{*this};
+  dispatching_ = true;
+  order_listener* const orders = order_listener_;
+  market_data_listener* const md = market_data_listener_;
+  for (const auto& e : ctx_.events) {
+    std::visit(overloaded{
+                   [orders](const execution_report& r) {
+                     if (orders != nullptr) {
+                       orders->on_execution_report(r);
+                     }
+                   },
+                   [md](const trade& t) {
+                     if (md != nullptr) {
+                       md->on_trade(t);
+                     }
+                   },
+                   [md](const top_of_book& t) {
+                     if (md != nullptr) {
+                       md->on_top_of_book(t);
+                     }
+                   },
+                   [md](const depth_update& d) {
+                     if (md != nullptr) {
+                       md->on_depth_update(d);
+                     }
+                   },
+               },
+               e);
+  }
+}
+
+void order_matcher::drain() {
+  while (!pending_.empty()) {
+    const queued_request next = std::move(pending_.front());
+    pending_.pop_front();
+    std::visit([this](const auto& r) { process(r); }, next);
+    dispatch();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Queries
+
+std::optional<top_of_book> order_matcher::l1(instrument_id id) const {
+  const order_book* b = book(id);
+  if (b == nullptr) {
+    return std::nullopt;
+  }
+  return b->l1();
+}
+
+std::optional<depth_snapshot> order_matcher::l2(instrument_id id, std::size_t levels) const {
+  const order_book* b = book(id);
+  if (b == nullptr) {
+    return std::nullopt;
+  }
+  return b->l2(levels);
+}
+
+resting_order order_matcher::view(const detail::order_node& node) const {
+  return resting_order{node.d.id,   node.d.institution, node.d.client_id, node.instrument,
+                       node.d.side, node.d.px,          node.d.open,      node.d.cum};
+}
+
+std::optional<resting_order> order_matcher::find(order_id id) const {
+  const auto it = ctx_.live_by_id.find(id.value());
+  if (it == ctx_.live_by_id.end()) {
+    return std::nullopt;
+  }
+  return view(ctx_.pool[it->second]);
+}
+
+std::optional<resting_order> order_matcher::find(institution_id institution, client_order_id id) const {
+  std::uint32_t slot = detail::nil;
+  const detail::order_node* n = live_order(institution, id, slot);
+  if (n == nullptr) {
+    return std::nullopt;
+  }
+  return view(*n);
+}
+
+} // namespace minibroker
