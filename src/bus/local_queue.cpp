@@ -1,0 +1,243 @@
+#include "local_queue.hpp"
+
+#include <algorithm>
+#include <exception>
+#include <new>
+#include <utility>
+
+#include <boost/asio/post.hpp>
+
+#include "minibroker/core/assert.hpp"
+
+namespace minibroker::bus::detail {
+namespace {
+
+constexpr std::size_t round_up(std::size_t n, std::size_t align) noexcept { return (n + align - 1) / align * align; }
+
+void update_max(std::atomic<std::uint64_t>& max, std::uint64_t value) noexcept {
+  std::uint64_t seen = max.load(std::memory_order_relaxed);
+  while (value > seen && !max.compare_exchange_weak(seen, value, std::memory_order_relaxed)) {
+  }
+}
+
+} // namespace
+
+local_queue::local_queue(const void* owner_bus, std::string queue_name, const payload_type& payload,
+                         queue_options options, std::uint32_t order_, std::shared_ptr<local_queue> dead_letter,
+                         logger log, std::size_t drain_batch)
+    : queue_handle{owner_bus, std::move(queue_name), &payload}, order(order_), type_(payload),
+      options_(std::move(options)), dead_letter_(std::move(dead_letter)), log_(std::move(log)),
+      slot_align_(std::max({payload.align, alignof(std::atomic<std::uint32_t>), alignof(std::max_align_t)})),
+      free_head_(no_slot), batch_(std::max<std::size_t>(drain_batch, 1)) {
+  MINIBROKER_ASSERT(options_.capacity >= 1 && options_.capacity <= max_capacity);
+  message_offset_ = round_up(sizeof(std::atomic<std::uint32_t>), payload.align);
+  stride_ = round_up(message_offset_ + payload.size, slot_align_);
+  chunk_count_ = (options_.capacity + chunk_slots - 1) / chunk_slots;
+  chunks_ = std::make_unique<std::atomic<std::byte*>[]>(chunk_count_);
+  for (std::size_t i = 0; i < chunk_count_; ++i) {
+    chunks_[i].store(nullptr, std::memory_order_relaxed);
+  }
+}
+
+local_queue::~local_queue() {
+  // No drain is pending (it would hold a reference), so whatever waits is ours to destroy.
+  std::uint32_t index = 0;
+  while (ready_.try_dequeue(index)) {
+    if ((index & vacant_bit) == 0) {
+      type_.destroy(message_at(index));
+    }
+  }
+  for (std::size_t i = 0; i < chunk_count_; ++i) {
+    if (std::byte* chunk = chunks_[i].load(std::memory_order_relaxed)) {
+      ::operator delete (chunk, std::align_val_t{slot_align_});
+    }
+  }
+}
+
+std::uint32_t local_queue::pop_free() noexcept {
+  std::uint64_t head = free_head_.load(std::memory_order_acquire);
+  while (true) {
+    const auto index = static_cast<std::uint32_t>(head);
+    if (index == no_slot) {
+      return no_slot;
+    }
+    // The slot may be taken by someone else meanwhile: then the tag has moved and the CAS fails.
+    const std::uint64_t next = link(index).load(std::memory_order_relaxed);
+    const std::uint64_t tag = (head >> 32) + 1;
+    if (free_head_.compare_exchange_weak(head, (tag << 32) | next, std::memory_order_acquire,
+                                         std::memory_order_acquire)) {
+      return index;
+    }
+  }
+}
+
+void local_queue::push_free(const std::uint32_t* indices, std::size_t n) noexcept {
+  if (n == 0) {
+    return;
+  }
+  for (std::size_t i = 0; i + 1 < n; ++i) {
+    link(indices[i]).store(indices[i + 1], std::memory_order_relaxed);
+  }
+  std::atomic<std::uint32_t>& last = link(indices[n - 1]);
+  std::uint64_t head = free_head_.load(std::memory_order_relaxed);
+  while (true) {
+    last.store(static_cast<std::uint32_t>(head), std::memory_order_relaxed);
+    const std::uint64_t tag = (head >> 32) + 1;
+    if (free_head_.compare_exchange_weak(head, (tag << 32) | indices[0], std::memory_order_release,
+                                         std::memory_order_relaxed)) {
+      return;
+    }
+  }
+}
+
+std::uint32_t local_queue::take_slot() {
+  const std::uint32_t index = pop_free();
+  if (index != no_slot || fully_allocated_.load(std::memory_order_acquire)) {
+    return index;
+  }
+  return grow();
+}
+
+std::uint32_t local_queue::grow() {
+  std::lock_guard lock(grow_mutex_);
+  if (const std::uint32_t index = pop_free(); index != no_slot) {
+    return index;
+  }
+  if (allocated_ >= options_.capacity) {
+    return no_slot;
+  }
+  const std::uint32_t first = allocated_;
+  const auto n = static_cast<std::uint32_t>(std::min<std::size_t>(chunk_slots, options_.capacity - first));
+  auto* chunk = static_cast<std::byte*>(::operator new (n* stride_, std::align_val_t{slot_align_}));
+  for (std::uint32_t i = 0; i < n; ++i) {
+    ::new (chunk + i * stride_) std::atomic<std::uint32_t>(no_slot);
+  }
+  chunks_[first >> chunk_shift].store(chunk, std::memory_order_release);
+  allocated_ = first + n;
+  if (allocated_ >= options_.capacity) {
+    fully_allocated_.store(true, std::memory_order_release);
+  }
+  // Keep the first slot, free the rest.
+  std::vector<std::uint32_t> rest;
+  rest.reserve(n - 1);
+  for (std::uint32_t i = 1; i < n; ++i) {
+    rest.push_back(first + i);
+  }
+  push_free(rest.data(), rest.size());
+  return first;
+}
+
+void local_queue::accepted() {
+  const std::uint64_t before = count_.fetch_add(1, std::memory_order_acq_rel);
+  update_max(max_depth_, (before & ~unsubscribed_bit) + 1);
+  if (before == 0) {
+    schedule_drain();
+  }
+}
+
+void local_queue::schedule_drain() {
+  boost::asio::post(executor_, [self = shared_from_this()] { self->drain(); });
+}
+
+boost::system::result<void> local_queue::subscribe(const boost::asio::any_io_executor& executor,
+                                                   erased_handler handler) {
+  {
+    std::lock_guard lock(subscribe_mutex_);
+    if (subscribed_) {
+      return bus_error::already_subscribed;
+    }
+    subscribed_ = true;
+  }
+  executor_ = executor;
+  handler_ = std::move(handler);
+  // From here a publisher moving count_ from 0 posts the drain; if messages wait, we do.
+  const std::uint64_t before = count_.fetch_sub(unsubscribed_bit, std::memory_order_acq_rel);
+  if (before != unsubscribed_bit) {
+    schedule_drain();
+  }
+  return {};
+}
+
+void local_queue::drain() {
+  const std::size_t n = ready_.try_dequeue_bulk(batch_.data(), batch_.size());
+  std::uint64_t delivered = 0;
+  std::uint64_t dead_lettered = 0;
+  std::uint64_t failed = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::uint32_t index = batch_[i];
+    if ((index & vacant_bit) != 0) {
+      batch_[i] = index & ~vacant_bit;
+      continue;
+    }
+    void* message = message_at(index);
+    try {
+      handler_(message);
+      ++delivered;
+    } catch (const std::exception& e) {
+      handler_failed(message, e.what(), dead_lettered, failed);
+    } catch (...) {
+      handler_failed(message, "unknown exception", dead_lettered, failed);
+    }
+    type_.destroy(message);
+  }
+  push_free(batch_.data(), n);
+  if (delivered != 0) {
+    delivered_.fetch_add(delivered, std::memory_order_relaxed);
+  }
+  if (dead_lettered != 0) {
+    dead_lettered_.fetch_add(dead_lettered, std::memory_order_relaxed);
+  }
+  if (failed != 0) {
+    failed_.fetch_add(failed, std::memory_order_relaxed);
+  }
+  // n == 0 with count_ above zero happens only while a drop_head publisher swaps a message.
+  const std::uint64_t before = count_.fetch_sub(n, std::memory_order_acq_rel);
+  if (before != n) {
+    schedule_drain(); // more waits: yield to the executor, then go on
+  }
+}
+
+void local_queue::handler_failed(void* message, const char* what, std::uint64_t& dead_lettered,
+                                 std::uint64_t& failed) noexcept {
+  // Nothing may escape: the consumer goes on whatever happens here.
+  bool counted = false;
+  try {
+    message_header& header = type_.header(message);
+    if (dead_letter_) {
+      header.dead_letter_reason = what;
+      if (dead_letter_->push([&](void* slot) { type_.relocate(slot, message); })) {
+        ++dead_lettered;
+        return;
+      }
+      ++failed;
+      counted = true;
+      log_.error("bus: queue {}: handler threw on message {} #{} and dead-letter queue {} is full: {}", name,
+                 header.routing_key, header.sequence, dead_letter_->name, what);
+      return;
+    }
+    ++failed;
+    counted = true;
+    log_.error("bus: queue {}: handler threw on message {} #{}: {}", name, header.routing_key, header.sequence, what);
+  } catch (...) {
+    if (!counted) {
+      ++failed; // dead-lettering itself threw
+    }
+  }
+}
+
+queue_stats local_queue::stats() const {
+  queue_stats s;
+  s.name = name;
+  s.published = published_.load(std::memory_order_relaxed);
+  s.delivered = delivered_.load(std::memory_order_relaxed);
+  s.dropped = dropped_.load(std::memory_order_relaxed);
+  s.rejected = rejected_.load(std::memory_order_relaxed);
+  s.dead_lettered = dead_lettered_.load(std::memory_order_relaxed);
+  s.failed = failed_.load(std::memory_order_relaxed);
+  s.type_mismatched = type_mismatched_.load(std::memory_order_relaxed);
+  s.depth = count_.load(std::memory_order_relaxed) & ~unsubscribed_bit;
+  s.max_depth = max_depth_.load(std::memory_order_relaxed);
+  return s;
+}
+
+} // namespace minibroker::bus::detail

@@ -1,0 +1,170 @@
+#pragma once
+// One in-memory queue: typed slots recycled through a lock-free free list, a moodycamel
+// ConcurrentQueue of slot indices, and a consumer that drains it in batches on its executor.
+//
+// Wake-ups: count_ is both the depth and the drain token. A publisher enqueues, then increments;
+// the one that moves it from 0 posts the drain. The drain handles a batch and subtracts what it
+// handled; it posts itself again while anything remains, and otherwise leaves the next 0 -> 1
+// publisher to post. Every step is a read-modify-write of count_, so no wake-up is lost and no
+// two drains of one queue are ever pending at once. Until a consumer subscribes, count_ carries
+// unsubscribed_bit, so no publisher sees 0; subscribing clears it and posts if messages wait.
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/system/result.hpp>
+#include <concurrentqueue/concurrentqueue.h>
+
+#include "minibroker/bus/bus.hpp"
+#include "minibroker/core/log.hpp"
+
+namespace minibroker::bus::detail {
+
+class local_queue final : public queue_handle, public std::enable_shared_from_this<local_queue> {
+public:
+  static constexpr std::size_t max_capacity = 0x7fffffff;
+
+  local_queue(const void* owner_bus, std::string queue_name, const payload_type& payload, queue_options options,
+              std::uint32_t order, std::shared_ptr<local_queue> dead_letter, logger log, std::size_t drain_batch);
+  local_queue(const local_queue&) = delete;
+  local_queue& operator=(const local_queue&) = delete;
+  ~local_queue();
+
+  [[nodiscard]] const queue_options& options() const noexcept { return options_; }
+
+  const std::uint32_t order; // declaration index: routes list queues in this order
+
+  // Takes a message built by fill(void* slot) (which constructs a message of this queue's type),
+  // unless the queue is full under reject_publish. Any thread.
+  template <typename Fill>
+  bool push(Fill&& fill);
+
+  void count_type_mismatch() noexcept { type_mismatched_.fetch_add(1, std::memory_order_relaxed); }
+
+  boost::system::result<void> subscribe(const boost::asio::any_io_executor& executor, erased_handler handler);
+
+  [[nodiscard]] queue_stats stats() const;
+
+private:
+  static constexpr std::uint32_t no_slot = 0xffffffff;
+  static constexpr std::uint32_t vacant_bit = 0x80000000; // an index enqueued without a message
+  static constexpr std::uint64_t unsubscribed_bit = std::uint64_t{1} << 62;
+  static constexpr unsigned chunk_shift = 10;
+  static constexpr std::uint32_t chunk_slots = 1U << chunk_shift;
+
+  // A slot: the free list's link, then the message.
+  [[nodiscard]] std::byte* slot(std::uint32_t index) const noexcept {
+    return chunks_[index >> chunk_shift].load(std::memory_order_acquire) +
+           static_cast<std::size_t>(index & (chunk_slots - 1)) * stride_;
+  }
+  [[nodiscard]] std::atomic<std::uint32_t>& link(std::uint32_t index) const noexcept {
+    return *reinterpret_cast<std::atomic<std::uint32_t>*>(slot(index));
+  }
+  [[nodiscard]] void* message_at(std::uint32_t index) const noexcept { return slot(index) + message_offset_; }
+
+  std::uint32_t pop_free() noexcept;
+  void push_free(const std::uint32_t* indices, std::size_t n) noexcept;
+  std::uint32_t take_slot();
+  std::uint32_t grow();
+  void accepted();
+  void schedule_drain();
+  void drain();
+  void handler_failed(void* message, const char* what, std::uint64_t& dead_lettered, std::uint64_t& failed) noexcept;
+
+  const payload_type& type_;
+  const queue_options options_;
+  const std::shared_ptr<local_queue> dead_letter_;
+  const logger log_;
+
+  // Slots.
+  std::size_t message_offset_;
+  std::size_t stride_;
+  std::size_t slot_align_;
+  std::unique_ptr<std::atomic<std::byte*>[]> chunks_;
+  std::size_t chunk_count_;
+  std::mutex grow_mutex_;
+  std::uint32_t allocated_ = 0; // guarded by grow_mutex_
+  std::atomic<bool> fully_allocated_{false};
+  std::atomic<std::uint64_t> free_head_; // (tag << 32) | index, no_slot when empty
+
+  moodycamel::ConcurrentQueue<std::uint32_t> ready_;
+  std::atomic<std::uint64_t> count_{unsubscribed_bit};
+
+  // Consumer; written once by subscribe, before count_ lets anyone post a drain.
+  std::mutex subscribe_mutex_;
+  bool subscribed_ = false; // guarded by subscribe_mutex_
+  boost::asio::any_io_executor executor_;
+  erased_handler handler_;
+  std::vector<std::uint32_t> batch_; // the drain's, one drain at a time
+
+  // Counters.
+  std::atomic<std::uint64_t> published_{0};
+  std::atomic<std::uint64_t> delivered_{0};
+  std::atomic<std::uint64_t> dropped_{0};
+  std::atomic<std::uint64_t> rejected_{0};
+  std::atomic<std::uint64_t> dead_lettered_{0};
+  std::atomic<std::uint64_t> failed_{0};
+  std::atomic<std::uint64_t> type_mismatched_{0};
+  std::atomic<std::uint64_t> max_depth_{0};
+};
+
+template <typename Fill>
+bool local_queue::push(Fill&& fill) {
+  std::uint32_t index = take_slot();
+  bool replaced = false;
+  if (index == no_slot && options_.overflow == overflow_policy::drop_head) {
+    // Full: take the oldest waiting message's slot. A vacant index (see below) is a free slot.
+    std::uint32_t oldest = 0;
+    if (ready_.try_dequeue(oldest)) {
+      index = oldest & ~vacant_bit;
+      if ((oldest & vacant_bit) == 0) {
+        type_.destroy(message_at(index));
+        dropped_.fetch_add(1, std::memory_order_relaxed);
+      }
+      replaced = true; // count_ still counts the slot
+    } else {
+      index = take_slot(); // everything was in a consumer's hands; one may have come back
+    }
+  }
+  if (index == no_slot) {
+    rejected_.fetch_add(1, std::memory_order_relaxed);
+    return false;
+  }
+  try {
+    fill(message_at(index));
+  } catch (...) {
+    if (replaced) {
+      // count_ counts this slot: hand it to the consumer as vacant so the count stays true.
+      ready_.enqueue(index | vacant_bit);
+    } else {
+      push_free(&index, 1);
+    }
+    throw;
+  }
+  published_.fetch_add(1, std::memory_order_relaxed);
+  if (!ready_.enqueue(index)) [[unlikely]] {
+    // Out of memory for the queue's index blocks: undo.
+    published_.fetch_sub(1, std::memory_order_relaxed);
+    type_.destroy(message_at(index));
+    rejected_.fetch_add(1, std::memory_order_relaxed);
+    if (replaced) {
+      while (!ready_.enqueue(index | vacant_bit)) {
+      }
+    } else {
+      push_free(&index, 1);
+    }
+    return false;
+  }
+  if (!replaced) {
+    accepted();
+  }
+  return true;
+}
+
+} // namespace minibroker::bus::detail

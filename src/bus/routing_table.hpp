@@ -1,0 +1,78 @@
+#pragma once
+// A topic's bindings as a trie over binding-key words, plus a bounded cache from routing key to
+// the resolved set of queues. Immutable once built, except for the cache, which publishers fill
+// without a lock: entries are only ever added (compare-and-swap into an open-addressing table that
+// never gets more than half full) and live as long as the table.
+//
+// Thread safety: lookup() from any thread at once.
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <set>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+namespace minibroker::bus::detail {
+
+class local_queue;
+
+struct binding_less {
+  bool operator()(const std::pair<std::string, local_queue*>& a, const std::pair<std::string, local_queue*>& b) const;
+};
+
+// A binding: (binding key, queue). Ordered, so the table is built the same way each time.
+using binding_set = std::set<std::pair<std::string, local_queue*>, binding_less>;
+// Queues in declaration order, each once.
+using route = std::vector<local_queue*>;
+
+class routing_table {
+public:
+  routing_table(const binding_set& bindings, std::size_t cache_size);
+  routing_table(const routing_table&) = delete;
+  routing_table& operator=(const routing_table&) = delete;
+  ~routing_table();
+
+  // The queues a routing key reaches. The reference is into the cache, or into scratch when the
+  // cache is full (or off) and does not know the key.
+  const route& lookup(std::string_view routing_key, route& scratch) const;
+
+  // The trie walk alone (no cache).
+  void match(std::string_view routing_key, route& out) const;
+
+private:
+  static constexpr std::uint32_t none = 0xffffffff;
+  struct word_hash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
+  };
+  struct node {
+    std::unordered_map<std::string, std::uint32_t, word_hash, std::equal_to<>> children; // literal words
+    std::uint32_t star = none;
+    std::uint32_t hash = none;
+    route queues; // bindings that end here
+  };
+  struct cache_entry {
+    std::size_t hash;
+    std::string key;
+    route queues;
+  };
+
+  void insert(std::string_view binding_key, local_queue* queue);
+  void walk(std::uint32_t n, const std::string_view* words, std::size_t count, std::size_t i, route& out) const;
+  const route* cached(std::size_t hash, std::string_view key) const noexcept;
+  const route* remember(std::size_t hash, std::string_view key, route queues) const;
+
+  std::vector<node> nodes_;
+  std::size_t cache_limit_;
+  std::size_t cache_mask_ = 0;
+  std::unique_ptr<std::atomic<cache_entry*>[]> cache_;
+  mutable std::atomic<std::size_t> cache_count_{0};
+};
+
+} // namespace minibroker::bus::detail
