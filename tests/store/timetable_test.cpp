@@ -38,7 +38,7 @@ using v = std::vector<std::uint64_t>;
 
 } // namespace
 
-TEST_CASE("timetable: a range query returns rows in [from, to)", "[timetable]") {
+TEST_CASE("timetable: a range query returns the rows with from <= time < to", "[timetable]") {
   quotes_timetable table;
   for (std::uint64_t i = 1; i <= 5; ++i) {
     CHECK(table.append(q(1, std::chrono::seconds{i * 10}, i)) == append_result::appended); // 10s .. 50s
