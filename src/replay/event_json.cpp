@@ -81,6 +81,32 @@ void append_report_json(fmt::memory_buffer& out, const execution_report& r, cons
   out.append(std::string_view{"}\n"});
 }
 
+void append_top_of_book_json(fmt::memory_buffer& out, const top_of_book& top, const order_file_names& names) {
+  const auto it = std::back_inserter(out);
+  const auto tick = tick_of(names, top.instrument);
+  fmt::format_to(it, R"({{"event":"top","seq":{},"symbol":"{}")", top.sequence, symbol_of(names, top.instrument));
+  if (top.has_bid()) {
+    out.append(std::string_view{R"(,"bid":)"});
+    append_price(out, top.bid, tick);
+    fmt::format_to(it, R"(,"bid_qty":{})", top.bid_qty);
+  }
+  if (top.has_ask()) {
+    out.append(std::string_view{R"(,"ask":)"});
+    append_price(out, top.ask, tick);
+    fmt::format_to(it, R"(,"ask_qty":{})", top.ask_qty);
+  }
+  out.append(std::string_view{"}\n"});
+}
+
+void append_depth_json(fmt::memory_buffer& out, const depth_update& update, const order_file_names& names) {
+  const auto it = std::back_inserter(out);
+  fmt::format_to(it, R"({{"event":"depth","seq":{},"symbol":"{}","side":"{}","price":)", update.sequence,
+                 symbol_of(names, update.instrument), update.side);
+  append_price(out, update.px, tick_of(names, update.instrument));
+  fmt::format_to(it, R"(,"qty":{},"orders":{}}})", update.qty, update.orders);
+  out.push_back('\n');
+}
+
 void append_error_json(fmt::memory_buffer& out, std::size_t line, std::string_view message) {
   fmt::format_to(std::back_inserter(out), R"({{"event":"error","line":{},"message":)", line);
   append_json_string(out, message);

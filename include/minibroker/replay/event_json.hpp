@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "minibroker/core/records.hpp"
+#include "minibroker/matching/events.hpp"
 #include "minibroker/replay/order_file.hpp"
 
 namespace minibroker::replay {
@@ -20,6 +21,12 @@ void append_trade_json(fmt::memory_buffer& out, const trade& t, const order_file
 //  "status":"partially_filled","side":..,"type":..,"tif":..,"price":..,"qty":..,"cum_qty":..,
 //  "open_qty":..[,"last_price":..,"last_qty":..,"trade_id":..][,"reason":..]}
 void append_report_json(fmt::memory_buffer& out, const execution_report& r, const order_file_names& names);
+
+// {"event":"top","seq":..,"symbol":..[,"bid":"1.00","bid_qty":5][,"ask":..,"ask_qty":..]}
+void append_top_of_book_json(fmt::memory_buffer& out, const top_of_book& top, const order_file_names& names);
+
+// {"event":"depth","seq":..,"symbol":..,"side":"buy","price":"1.00","qty":5,"orders":2}  (qty 0: level gone)
+void append_depth_json(fmt::memory_buffer& out, const depth_update& update, const order_file_names& names);
 
 // {"event":"error","line":N,"message":"..."}
 void append_error_json(fmt::memory_buffer& out, std::size_t line, std::string_view message);

@@ -1,0 +1,223 @@
+// minibroker replay FILE: an order file through the matcher, every event as a JSON line on
+// standard output (or, with --quiet, only timing), a summary on standard error.
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <stdexcept>
+
+#include <boost/program_options.hpp>
+#include <fmt/format.h>
+
+#include "commands.hpp"
+#include "latency_stats.hpp"
+#include "minibroker/replay/replay_runner.hpp"
+
+namespace minibroker::cli {
+namespace {
+
+namespace po = boost::program_options;
+using namespace minibroker::replay;
+using steady = std::chrono::steady_clock;
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    throw std::runtime_error(fmt::format("cannot read `{}`", path));
+  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  return std::move(text).str();
+}
+
+self_trade_prevention parse_stp(const std::string& text) {
+  if (text == "off") {
+    return self_trade_prevention::off;
+  }
+  if (text == "cancel-resting") {
+    return self_trade_prevention::cancel_resting;
+  }
+  if (text == "cancel-incoming") {
+    return self_trade_prevention::cancel_incoming;
+  }
+  throw std::runtime_error(fmt::format("--stp `{}`: expected off, cancel-resting or cancel-incoming", text));
+}
+
+// Counts what the matcher reports; the only listener in the timed passes.
+struct counting_listener final : order_listener, market_data_listener {
+  std::uint64_t reports = 0;
+  std::uint64_t rejects = 0;
+  std::uint64_t trades = 0;
+  std::int64_t volume = 0;
+  void on_execution_report(const execution_report& r) override {
+    ++reports;
+    rejects += r.type == exec_type::rejected ? 1 : 0;
+  }
+  void on_trade(const trade& t) override {
+    ++trades;
+    volume += t.qty.value();
+  }
+};
+
+struct prepared_run {
+  std::vector<order_operation> operations; // only those that reach the matcher
+  std::uint64_t edge_rejects = 0;
+};
+
+prepared_run prepare(const std::vector<order_file_entry>& entries) {
+  prepared_run run;
+  run.operations.reserve(entries.size());
+  for (const auto& entry : entries) {
+    if (const auto* op = std::get_if<order_operation>(&entry.content)) {
+      if (entry.edge_reject == reject_reason::none) {
+        run.operations.push_back(*op);
+      } else {
+        ++run.edge_rejects;
+      }
+    }
+  }
+  return run;
+}
+
+// --quiet: parse first (done), then time the matching twice on fresh matchers: once for
+// throughput, once with a clock read around each operation for the latency distribution.
+int run_timed(const order_file_names& names, const std::vector<order_file_entry>& entries,
+              const replay_options& options) {
+  const auto run = prepare(entries);
+  virtual_clock clock;
+  counting_listener counts;
+  double seconds = 0;
+  {
+    order_matcher matcher(clock, options.matcher);
+    add_instruments(matcher, names.instruments);
+    matcher.set_order_listener(&counts);
+    matcher.set_market_data_listener(&counts);
+    const auto start = steady::now();
+    for (const auto& op : run.operations) {
+      std::visit([&](const auto& request) { matcher.submit(request); }, op);
+    }
+    seconds = std::chrono::duration<double>(steady::now() - start).count();
+  }
+
+  std::vector<std::int64_t> samples;
+  samples.reserve(run.operations.size());
+  {
+    order_matcher matcher(clock, options.matcher);
+    add_instruments(matcher, names.instruments);
+    counting_listener ignored;
+    matcher.set_order_listener(&ignored);
+    matcher.set_market_data_listener(&ignored);
+    for (const auto& op : run.operations) {
+      const auto before = steady::now();
+      std::visit([&](const auto& request) { matcher.submit(request); }, op);
+      samples.push_back(std::chrono::duration_cast<std::chrono::nanoseconds>(steady::now() - before).count());
+    }
+  }
+  // "Once warm": the last 90% of operations, after the pools and indexes have grown.
+  std::vector<std::int64_t> warm(samples.begin() + static_cast<std::ptrdiff_t>(samples.size() / 10), samples.end());
+  const auto all = summarize(samples);
+  const auto warm_stats = summarize(warm);
+
+  const auto ops = run.operations.size();
+  std::fprintf(stderr,
+               "replay: %zu operations reached the matcher (%llu refused while reading); %llu reports, %llu "
+               "rejects, %llu trades, volume %lld\n",
+               ops, static_cast<unsigned long long>(run.edge_rejects), static_cast<unsigned long long>(counts.reports),
+               static_cast<unsigned long long>(counts.rejects), static_cast<unsigned long long>(counts.trades),
+               static_cast<long long>(counts.volume));
+  std::fprintf(stderr, "replay: matching took %.3f s: %.2f million operations/s (file parsing excluded)\n", seconds,
+               seconds > 0 ? static_cast<double>(ops) / seconds / 1e6 : 0.0);
+  std::fprintf(stderr,
+               "replay: latency per operation (ns): p50 %lld  p90 %lld  p99 %lld  p99.9 %lld  max %lld  "
+               "(max once warm %lld)\n",
+               static_cast<long long>(all.p50), static_cast<long long>(all.p90), static_cast<long long>(all.p99),
+               static_cast<long long>(all.p999), static_cast<long long>(all.max),
+               static_cast<long long>(warm_stats.max));
+  return 0;
+}
+
+int run_verbose(const order_file_names& names, const std::vector<order_file_entry>& entries,
+                const replay_options& options) {
+  replay_runner runner(names, options,
+                       [](std::string_view chunk) { std::fwrite(chunk.data(), 1, chunk.size(), stdout); });
+  const auto start = steady::now();
+  const auto counts = runner.run(entries);
+  std::fflush(stdout);
+  const double seconds = std::chrono::duration<double>(steady::now() - start).count();
+  const auto ops = counts.new_orders + counts.cancels + counts.replaces;
+  std::fprintf(stderr,
+               "replay: %llu operations (%llu new, %llu cancel, %llu replace), %llu malformed lines; %llu trades, "
+               "volume %lld, %llu rejects; %.3f s, %.0f operations/s with output\n",
+               static_cast<unsigned long long>(ops), static_cast<unsigned long long>(counts.new_orders),
+               static_cast<unsigned long long>(counts.cancels), static_cast<unsigned long long>(counts.replaces),
+               static_cast<unsigned long long>(counts.line_errors), static_cast<unsigned long long>(counts.trades),
+               static_cast<long long>(counts.volume), static_cast<unsigned long long>(counts.rejects), seconds,
+               seconds > 0 ? static_cast<double>(ops) / seconds : 0.0);
+  if (counts.stopped) {
+    std::fprintf(stderr, "replay: stopped at malformed line %zu (--strict)\n", counts.stopped_at_line);
+    return 1;
+  }
+  return 0;
+}
+
+} // namespace
+
+int replay_command(const arguments& args) {
+  std::string file;
+  std::string instruments_file;
+  std::string stp = "off";
+  replay_options options;
+  bool quiet = false;
+  po::options_description described("minibroker replay FILE [options]");
+  described.add_options()("help,h", "this text")("instruments", po::value(&instruments_file),
+                                                 "CSV `symbol,tick,lot` giving the instruments; without it every "
+                                                 "symbol has tick 0.01 and lot 1")(
+      "strict", po::bool_switch(&options.strict), "stop at the first malformed line with exit code 1")(
+      "quiet", po::bool_switch(&quiet), "write no events: time the matching (parsing excluded) and its latency")(
+      "market-data", po::bool_switch(&options.market_data), "also write top-of-book and depth events")(
+      "stp", po::value(&stp), "self-trade prevention: off, cancel-resting, cancel-incoming (default off)");
+  po::options_description hidden;
+  hidden.add_options()("file", po::value(&file));
+  po::options_description all;
+  all.add(described).add(hidden);
+  po::positional_options_description positional;
+  positional.add("file", 1);
+  po::variables_map vm;
+  try {
+    po::store(po::command_line_parser(args).options(all).positional(positional).run(), vm);
+    po::notify(vm);
+  } catch (const po::error& e) {
+    std::cerr << "minibroker replay: " << e.what() << "\n" << described;
+    return 2;
+  }
+  if (vm.count("help") != 0) {
+    std::cout << described;
+    return 0;
+  }
+  if (file.empty()) {
+    std::cerr << "minibroker replay: an order file is required\n" << described;
+    return 2;
+  }
+  options.matcher.stp = parse_stp(stp);
+
+  order_file_names names;
+  order_file_options read_options;
+  if (!instruments_file.empty()) {
+    load_instruments_csv(read_file(instruments_file), names.instruments);
+    read_options.add_unknown_symbols = false;
+  }
+  const std::string text = read_file(file);
+  order_file_reader reader(names, read_options);
+  const auto entries = reader.read_all(text);
+  if (!entries.empty() && entries.front().line == 1 && std::holds_alternative<line_error>(entries.front().content)) {
+    std::cerr << "minibroker replay: " << file << ": " << std::get<line_error>(entries.front().content).message << "\n";
+    return 2;
+  }
+  options.matcher.expected_orders = names.client_ids.size() + 1;
+  options.matcher.expected_resting_orders = std::min<std::size_t>(entries.size() + 1, std::size_t{1} << 21);
+  options.matcher.expected_instruments = names.instruments.all().size();
+  return quiet ? run_timed(names, entries, options) : run_verbose(names, entries, options);
+}
+
+} // namespace minibroker::cli

@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# Behaviour of the minibroker program, one case per CTest test.
+# Usage: cli_test.sh MINIBROKER_BINARY CASE
+set -euo pipefail
+bin=$1
+case_name=$2
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+fail() { echo "FAILED: $*" >&2; exit 1; }
+expect_exit() { # expected_code command...
+  local expected=$1; shift
+  set +e; "$@"; local code=$?; set -e
+  [ "$code" -eq "$expected" ] || fail "exit code $code, expected $expected: $*"
+}
+
+header='action,id,institution,symbol,side,type,tif,price,qty'
+
+case "$case_name" in
+replay_writes_trade_lines)
+  printf '%s\nnew,1,alice,ACME,sell,limit,gtc,143.30,10\nnew,2,bob,ACME,buy,market,ioc,,4\n' "$header" > "$work/o.csv"
+  "$bin" replay "$work/o.csv" > "$work/out.jsonl" 2> "$work/err.txt"
+  grep -q '"event":"trade"' "$work/out.jsonl" || fail "no trade line"
+  grep -q '"symbol":"ACME","price":"143.30","qty":4,"buy_institution":"bob","buy_id":"2","sell_institution":"alice","sell_id":"1"' "$work/out.jsonl" || fail "trade fields"
+  /usr/bin/python3 -c 'import json,sys; [json.loads(l) for l in open(sys.argv[1])]' "$work/out.jsonl" || fail "not JSON Lines"
+  grep -q "1 trades" "$work/err.txt" || fail "summary on stderr: $(cat "$work/err.txt")"
+  ;;
+replay_goes_on_after_malformed_line)
+  printf '%s\nnew,1,alice,ACME,buy,limit,gtc,abc,10\nnew,2,alice,ACME,buy,limit,gtc,1.00,10\n' "$header" > "$work/o.csv"
+  "$bin" replay "$work/o.csv" > "$work/out.jsonl" 2>/dev/null
+  grep -q '{"event":"error","line":2,' "$work/out.jsonl" || fail "no error event for line 2"
+  grep -q '"id":"2","order_id":1,"exec":"new"' "$work/out.jsonl" || fail "line 3 was not processed"
+  ;;
+replay_strict_stops_with_exit_1)
+  printf '%s\nnew,1,alice,ACME,buy,limit,gtc,abc,10\nnew,2,alice,ACME,buy,limit,gtc,1.00,10\n' "$header" > "$work/o.csv"
+  expect_exit 1 "$bin" replay --strict "$work/o.csv" > "$work/out.jsonl" 2>/dev/null
+  ! grep -q '"id":"2"' "$work/out.jsonl" || fail "went on after the malformed line"
+  ;;
+replay_quiet_reports_throughput_and_percentiles)
+  "$bin" gen-orders --seed 3 --count 20000 --resting 200 > "$work/o.csv"
+  "$bin" replay --quiet "$work/o.csv" > "$work/out.txt" 2> "$work/err.txt"
+  [ ! -s "$work/out.txt" ] || fail "--quiet wrote events"
+  grep -q "million operations/s" "$work/err.txt" || fail "no throughput"
+  grep -q "p99.9" "$work/err.txt" || fail "no percentiles"
+  ;;
+replay_uses_instruments_file)
+  printf 'symbol,tick,lot\nACME,0.05,100\n' > "$work/i.csv"
+  printf '%s\nnew,1,alice,ACME,buy,limit,gtc,10.05,100\nnew,2,alice,ACME,buy,limit,gtc,10.01,100\nnew,3,alice,ACME,buy,limit,gtc,10.05,150\nnew,4,alice,OTHER,buy,limit,gtc,1,1\n' "$header" > "$work/o.csv"
+  "$bin" replay --instruments "$work/i.csv" "$work/o.csv" > "$work/out.jsonl" 2>/dev/null
+  grep -q '"id":"1","order_id":1,"exec":"new"' "$work/out.jsonl" || fail "valid order"
+  grep -q '"id":"2".*"reason":"price_not_on_tick"' "$work/out.jsonl" || fail "off tick"
+  grep -q '"id":"3".*"reason":"quantity_not_lot_multiple"' "$work/out.jsonl" || fail "lot"
+  grep -q '"id":"4".*"reason":"unknown_instrument"' "$work/out.jsonl" || fail "unknown symbol"
+  ;;
+replay_refuses_bad_usage_with_exit_2)
+  expect_exit 2 "$bin" replay 2>/dev/null
+  expect_exit 2 "$bin" replay "$work/missing.csv" 2>/dev/null
+  printf 'not,the,header\n' > "$work/o.csv"
+  expect_exit 2 "$bin" replay "$work/o.csv" 2>/dev/null
+  expect_exit 2 "$bin" replay --no-such-flag "$work/o.csv" 2>/dev/null
+  expect_exit 2 "$bin" no-such-command 2>/dev/null
+  ;;
+gen_orders_same_seed_same_file)
+  "$bin" gen-orders --seed 11 --count 5000 --symbols 3 --institutions 5 > "$work/a.csv"
+  "$bin" gen-orders --seed 11 --count 5000 --symbols 3 --institutions 5 > "$work/b.csv"
+  "$bin" gen-orders --seed 12 --count 5000 --symbols 3 --institutions 5 > "$work/c.csv"
+  cmp -s "$work/a.csv" "$work/b.csv" || fail "same seed, different files"
+  ! cmp -s "$work/a.csv" "$work/c.csv" || fail "different seeds, same file"
+  [ "$(wc -l < "$work/a.csv")" -eq 5001 ] || fail "line count"
+  head -1 "$work/a.csv" | grep -qx "$header" || fail "header"
+  ;;
+gen_orders_refuses_bad_settings)
+  expect_exit 2 "$bin" gen-orders --symbols 0 2>/dev/null
+  expect_exit 2 "$bin" gen-orders --cancel-share 2 2>/dev/null
+  expect_exit 2 "$bin" gen-orders --count abc 2>/dev/null
+  expect_exit 2 "$bin" gen-orders --tick 0 2>/dev/null
+  ;;
+*)
+  fail "unknown case $case_name"
+  ;;
+esac
+echo "ok: $case_name"
