@@ -75,15 +75,23 @@ void local_queue::push_free(const std::uint32_t* indices, std::size_t n) noexcep
   if (n == 0) {
     return;
   }
+  link_chain(indices, n);
+  push_chain(indices[0], indices[n - 1]);
+}
+
+void local_queue::link_chain(const std::uint32_t* indices, std::size_t n) noexcept {
   for (std::size_t i = 0; i + 1 < n; ++i) {
     link(indices[i]).store(indices[i + 1], std::memory_order_relaxed);
   }
-  std::atomic<std::uint32_t>& last = link(indices[n - 1]);
+}
+
+void local_queue::push_chain(std::uint32_t first, std::uint32_t last) noexcept {
+  std::atomic<std::uint32_t>& last_link = link(last);
   std::uint64_t head = free_head_.load(std::memory_order_relaxed);
   while (true) {
-    last.store(static_cast<std::uint32_t>(head), std::memory_order_relaxed);
+    last_link.store(static_cast<std::uint32_t>(head), std::memory_order_relaxed);
     const std::uint64_t tag = (head >> 32) + 1;
-    if (free_head_.compare_exchange_weak(head, (tag << 32) | indices[0], std::memory_order_release,
+    if (free_head_.compare_exchange_weak(head, (tag << 32) | first, std::memory_order_release,
                                          std::memory_order_relaxed)) {
       return;
     }
@@ -159,7 +167,11 @@ boost::system::result<void> local_queue::subscribe(const boost::asio::any_io_exe
 }
 
 void local_queue::drain() {
-  const std::size_t n = ready_.try_dequeue_bulk(batch_.data(), batch_.size());
+  // Take no more than count_ says: an index a publisher has enqueued but not yet counted may come
+  // out instead of a counted one, and count_ must never drop below zero (see the header).
+  const std::uint64_t counted = count_.load(std::memory_order_acquire);
+  const std::size_t n =
+      ready_.try_dequeue_bulk(batch_.data(), static_cast<std::size_t>(std::min<std::uint64_t>(counted, batch_.size())));
   std::uint64_t delivered = 0;
   std::uint64_t dead_lettered = 0;
   std::uint64_t failed = 0;
@@ -180,7 +192,11 @@ void local_queue::drain() {
     }
     type_.destroy(message);
   }
-  push_free(batch_.data(), n);
+  // Chain the slots now, free them after count_ (so depth never exceeds the slots in use); past
+  // the subtraction another drain may own batch_, so only first and last are used.
+  link_chain(batch_.data(), n);
+  const std::uint32_t first = n != 0 ? batch_[0] : no_slot;
+  const std::uint32_t last = n != 0 ? batch_[n - 1] : no_slot;
   if (delivered != 0) {
     delivered_.fetch_add(delivered, std::memory_order_relaxed);
   }
@@ -190,8 +206,11 @@ void local_queue::drain() {
   if (failed != 0) {
     failed_.fetch_add(failed, std::memory_order_relaxed);
   }
-  // n == 0 with count_ above zero happens only while a drop_head publisher swaps a message.
+  // Fewer than counted (even none) happens while a drop_head publisher swaps a message.
   const std::uint64_t before = count_.fetch_sub(n, std::memory_order_acq_rel);
+  if (n != 0) {
+    push_chain(first, last);
+  }
   if (before != n) {
     schedule_drain(); // more waits: yield to the executor, then go on
   }

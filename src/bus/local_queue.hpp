@@ -3,11 +3,14 @@
 // ConcurrentQueue of slot indices, and a consumer that drains it in batches on its executor.
 //
 // Wake-ups: count_ is both the depth and the drain token. A publisher enqueues, then increments;
-// the one that moves it from 0 posts the drain. The drain handles a batch and subtracts what it
-// handled; it posts itself again while anything remains, and otherwise leaves the next 0 -> 1
-// publisher to post. Every step is a read-modify-write of count_, so no wake-up is lost and no
-// two drains of one queue are ever pending at once. Until a consumer subscribes, count_ carries
-// unsubscribed_bit, so no publisher sees 0; subscribing clears it and posts if messages wait.
+// the one that moves it from 0 posts the drain. The drain takes at most count_ messages, handles
+// them and subtracts what it took; it posts itself again while anything remains, and otherwise
+// leaves the next 0 -> 1 publisher to post. Only the drain decrements, never below zero, so a
+// drain is pending exactly while count_ is above zero: no wake-up is lost and no two drains of one
+// queue are ever pending at once. (A message enqueued but not yet counted may be taken in place of
+// a counted one; its publisher's increment then covers the one left behind.) Until a consumer
+// subscribes, count_ carries unsubscribed_bit, so no publisher sees 0; subscribing clears it and
+// posts if messages wait.
 
 #include <atomic>
 #include <cstddef>
@@ -70,6 +73,8 @@ private:
 
   std::uint32_t pop_free() noexcept;
   void push_free(const std::uint32_t* indices, std::size_t n) noexcept;
+  void link_chain(const std::uint32_t* indices, std::size_t n) noexcept;
+  void push_chain(std::uint32_t first, std::uint32_t last) noexcept;
   std::uint32_t take_slot();
   std::uint32_t grow();
   void accepted();

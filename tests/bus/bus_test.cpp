@@ -79,10 +79,11 @@ struct scenario {
     return *t;
   }
 
+  // The io_context outlives the bus: queues keep their consumers' executors.
+  boost::asio::io_context io;
   virtual_clock clock{timestamp{1'000'000ns}};
   std::shared_ptr<recording_sink> sink = std::make_shared<recording_sink>();
   in_memory_bus bus_;
-  boost::asio::io_context io;
 };
 
 void check_invariant(const queue_stats& q) {

@@ -28,9 +28,10 @@ struct in_memory_bus_config {
 // messages accepted and not yet handled, including the batch a consumer has in hand; drop_head
 // drops the oldest message still waiting.
 //
-// Thread safety: as bus (every member from any thread). Lifetime: a consumer's pending drain keeps
-// its queue alive, not the state its handler captures; stop the executors, or let them run out of
-// work, before destroying what handlers use.
+// Thread safety: as bus (every member from any thread). Lifetime: the bus keeps a copy of each
+// consumer's executor, so their execution contexts (io_context) must outlive the bus. A pending
+// drain keeps its queue alive, not the state its handler captures: stop the executors, or let
+// them run out of work, before destroying what handlers use.
 class in_memory_bus final : public bus {
 public:
   // clock stamps header.published_at and must outlive the bus.
