@@ -255,3 +255,43 @@ TEST_CASE("matcher: events have readable formatters", "[matcher][format]") {
   CHECK(fmt::format("{}", d) == "depth{seq=4 instrument=1 sell 7x101 orders=2 t=10}");
   CHECK(fmt::format("{}", self_trade_prevention::cancel_incoming) == "cancel_incoming");
 }
+
+TEST_CASE("matcher: storage grows past its hints without losing or moving orders", "[matcher][capacity]") {
+  matcher_config config;
+  config.expected_resting_orders = 1;
+  config.expected_levels = 1;
+  config.expected_orders = 1;
+  virtual_clock clock;
+  order_matcher m{clock, config};
+  m.add_instrument(make_instrument(1));
+  const auto send = [&](institution_id who, std::uint64_t id, side s, std::int64_t px, std::int64_t qty) {
+    m.submit(new_order_request{who, client_order_id{id}, instrument_id{1}, s, order_type::limit, time_in_force::gtc,
+                               price{px}, quantity{qty}});
+  };
+  // 10,000 bids on 2,500 levels, inserted out of price order (far from the touch too).
+  for (std::uint64_t i = 0; i < 10'000; ++i) {
+    send(A, i + 1, side::buy, 1000 + static_cast<std::int64_t>((i * 7919) % 2500), 1);
+  }
+  const order_book& b = *m.book(instrument_id{1});
+  b.check_invariants();
+  CHECK(b.order_count() == 10'000);
+  CHECK(b.level_count(side::buy) == 2'500);
+  for (std::uint64_t i = 0; i < 10'000; i += 2) {
+    m.submit(cancel_request{A, client_order_id{i + 1}, instrument_id{1}});
+  }
+  b.check_invariants();
+  CHECK(b.order_count() == 5'000);
+  const auto found = m.find(A, client_order_id{2});
+  REQUIRE(found);
+  CHECK(found->px == price{1000 + 7919 % 2500});
+  // One market order sweeps it all.
+  m.submit(new_order_request{B, client_order_id{1}, instrument_id{1}, side::sell, order_type::market,
+                             time_in_force::ioc, std::nullopt, quantity{6'000}});
+  b.check_invariants();
+  CHECK(b.order_count() == 0);
+  CHECK(m.resting_orders() == 0);
+  // Client order ids far beyond the reserved bitmap are still remembered.
+  send(A, 50'000'000, side::buy, 10, 1);
+  send(A, 50'000'000, side::buy, 10, 1);
+  CHECK(m.resting_orders() == 1);
+}
