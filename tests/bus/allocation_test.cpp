@@ -1,0 +1,63 @@
+// Steady-state publish and delivery allocate nothing: this test program counts every operator new.
+
+#include <catch2/catch.hpp>
+
+#include <atomic>
+#include <cstdlib>
+#include <new>
+
+#include <boost/asio/io_context.hpp>
+
+#include "minibroker/bus/in_memory_bus.hpp"
+#include "minibroker/core/records.hpp"
+
+namespace {
+std::atomic<long> allocations{0}; // this test program only: counts operator new calls
+} // namespace
+
+void* operator new(std::size_t n) {
+  allocations.fetch_add(1, std::memory_order_relaxed);
+  if (void* p = std::malloc(n == 0 ? 1 : n)) {
+    return p;
+  }
+  throw std::bad_alloc{};
+}
+void operator delete(void* p) noexcept { std::free(p); }
+void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+
+using namespace minibroker;
+
+TEST_CASE("bus: publish and delivery allocate nothing in steady state", "[bus][allocation]") {
+  boost::asio::io_context io;
+  virtual_clock clock;
+  bus::in_memory_bus b{clock, bus::in_memory_bus_config{logger::silent(), 64, 64}};
+  auto topic = *b.declare_topic("MARKET_DATA_TOPIC");
+  auto quotes = *b.declare_queue<quote>("QUOTES_QUEUE", {.capacity = 4096});
+  auto all = *b.declare_queue<quote>("ALL_QUEUE", {.capacity = 64, .overflow = bus::overflow_policy::drop_head});
+  REQUIRE(b.bind(quotes, topic, "quote.*"));
+  REQUIRE(b.bind(all, topic, "#"));
+  long handled = 0;
+  REQUIRE(b.subscribe(quotes, io.get_executor(), [&](bus::message<quote>& m) { handled += m.payload.bid.value(); }));
+  REQUIRE(b.subscribe(all, io.get_executor(), [&](bus::message<quote>&) { ++handled; }));
+
+  auto round = [&] {
+    quote q{};
+    q.bid = price{1};
+    for (int i = 0; i < 1000; ++i) {
+      // Keys within std::string's small buffer (15 bytes): a longer key costs one allocation per
+      // copy of the message, for its header.routing_key.
+      (void)b.publish(topic, i % 2 == 0 ? "quote.updated" : "instr.updated", q);
+    }
+    io.restart();
+    io.run();
+  };
+  for (int i = 0; i < 3; ++i) {
+    round(); // warm up: slots, queue blocks, the route cache, asio's handler memory
+  }
+  const long before = allocations.load();
+  for (int i = 0; i < 3; ++i) {
+    round();
+  }
+  CHECK(allocations.load() - before == 0);
+  CHECK(handled > 0);
+}
