@@ -15,6 +15,7 @@ struct order_trace {
   timestamp broker_received;   // the broker's order handler accepted it
   timestamp exchange_received; // the exchange's orders processor accepted it
   timestamp matched;           // the matcher processed it
+  timestamp report_received;   // (on reports) the broker received the report from its gateway
 };
 
 // A request as it travels from a frontend to the matcher.
