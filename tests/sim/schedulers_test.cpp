@@ -1,0 +1,93 @@
+#include <catch2/catch.hpp>
+
+#include <string>
+#include <vector>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+
+#include "minibroker/core/clock.hpp"
+#include "minibroker/sim/schedulers.hpp"
+
+using namespace minibroker;
+using namespace std::chrono_literals;
+
+TEST_CASE("virtual scheduler: tasks run in time order and the clock jumps to each", "[scheduler]") {
+  boost::asio::io_context io;
+  virtual_clock clock{timestamp{1s}};
+  virtual_scheduler sched{io, clock};
+  std::vector<std::string> log;
+  sched.schedule_at(timestamp{3s},
+                    [&] { log.push_back("c@" + std::to_string(clock.now().time_since_epoch().count())); });
+  sched.schedule_at(timestamp{2s},
+                    [&] { log.push_back("b@" + std::to_string(clock.now().time_since_epoch().count())); });
+  sched.schedule_at(timestamp{2s}, [&] { log.push_back("b2"); });
+  CHECK(sched.run() == 3);
+  CHECK(log == std::vector<std::string>{"b@2000000000", "b2", "c@3000000000"});
+}
+
+TEST_CASE("virtual scheduler: ready handlers run before time moves on", "[scheduler]") {
+  boost::asio::io_context io;
+  virtual_clock clock;
+  virtual_scheduler sched{io, clock};
+  std::vector<std::string> log;
+  sched.schedule_at(timestamp{1s}, [&] {
+    log.push_back("task");
+    boost::asio::post(io, [&] {
+      log.push_back("posted@" + std::to_string(clock.now().time_since_epoch().count()));
+      boost::asio::post(io, [&] { log.push_back("chained"); });
+    });
+  });
+  sched.schedule_at(timestamp{2s}, [&] { log.push_back("later"); });
+  sched.run();
+  CHECK(log == std::vector<std::string>{"task", "posted@1000000000", "chained", "later"});
+}
+
+TEST_CASE("virtual scheduler: a task may schedule more; run stops at the horizon", "[scheduler]") {
+  boost::asio::io_context io;
+  virtual_clock clock;
+  virtual_scheduler sched{io, clock};
+  int ticks = 0;
+  std::function<void()> tick = [&] {
+    ++ticks;
+    sched.schedule_after(100ms, tick);
+  };
+  sched.schedule_at(timestamp{0s}, tick);
+  sched.run(timestamp{1s});
+  CHECK(ticks == 11); // 0, 100, ..., 1000 ms
+  CHECK(clock.now() == timestamp{1s});
+  CHECK(sched.pending() == 1);
+}
+
+TEST_CASE("virtual scheduler: stop ends the run", "[scheduler]") {
+  boost::asio::io_context io;
+  virtual_clock clock;
+  virtual_scheduler sched{io, clock};
+  int ran = 0;
+  sched.schedule_at(timestamp{1s}, [&] {
+    ++ran;
+    sched.stop();
+  });
+  sched.schedule_at(timestamp{2s}, [&] { ++ran; });
+  sched.run();
+  CHECK(ran == 1);
+  CHECK(sched.pending() == 1);
+}
+
+TEST_CASE("real scheduler: due tasks run in order and stop lets the loop end", "[scheduler]") {
+  boost::asio::io_context io;
+  real_clock clock;
+  real_scheduler sched{io.get_executor(), clock};
+  std::vector<int> order;
+  const auto now = clock.now();
+  sched.schedule_at(now + 2ms, [&] { order.push_back(2); });
+  sched.schedule_at(now, [&] { order.push_back(1); });
+  sched.schedule_at(now + 3ms, [&] {
+    order.push_back(3);
+    sched.schedule_at(clock.now() + std::chrono::hours{1}, [&] { order.push_back(99); });
+    sched.stop();
+  });
+  io.run(); // returns once stop() has cancelled the timer
+  CHECK(order == std::vector<int>{1, 2, 3});
+  CHECK(sched.pending() == 0);
+}
