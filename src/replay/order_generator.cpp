@@ -7,71 +7,22 @@
 #include <string>
 #include <vector>
 
-#include <boost/unordered/unordered_flat_map.hpp>
 #include <fmt/format.h>
 
 #include "minibroker/core/clock.hpp"
 #include "minibroker/core/random.hpp"
 #include "minibroker/matching/order_matcher.hpp"
 #include "minibroker/replay/order_file.hpp"
+#include "minibroker/sim/open_orders.hpp"
 
 namespace minibroker::replay {
 namespace {
 
-struct live_key {
-  institution_id institution;
-  client_order_id id;
-  friend bool operator==(live_key, live_key) = default;
-};
-struct live_key_hash {
-  std::size_t operator()(live_key k) const noexcept {
-    return static_cast<std::size_t>(k.id.value() * 0x9e3779b97f4a7c15ULL) ^ k.institution.value();
-  }
-};
-
-// The orders resting in the generator's matcher, for picking one at random in O(1).
-class live_orders final : public order_listener {
+// Keeps the generator's view of the open orders from its matcher's reports.
+class open_order_tracker final : public order_listener {
 public:
-  void on_execution_report(const execution_report& r) override {
-    const live_key key{r.institution, r.client_id};
-    if (r.type == exec_type::new_order && !is_final(r.status)) {
-      index_.emplace(key, keys_.size());
-      keys_.push_back({key, r.instrument});
-    } else if (is_final(r.status) && r.type != exec_type::rejected) {
-      remove(key);
-      finished_[finished_count_++ % finished_.size()] = {key, r.instrument};
-    }
-  }
-  // One of the last orders that finished (filled, cancelled, expired), if any.
-  [[nodiscard]] std::optional<std::pair<live_key, instrument_id>> recently_finished(std::size_t pick) const {
-    const std::size_t available = std::min(finished_count_, finished_.size());
-    if (available == 0) {
-      return std::nullopt;
-    }
-    return finished_[pick % available];
-  }
-  [[nodiscard]] std::size_t size() const noexcept { return keys_.size(); }
-  [[nodiscard]] std::pair<live_key, instrument_id> at(std::size_t i) const { return keys_[i]; }
-
-private:
-  void remove(live_key key) {
-    auto it = index_.find(key);
-    if (it == index_.end()) {
-      return;
-    }
-    const std::size_t slot = it->second;
-    index_.erase(it);
-    if (slot + 1 != keys_.size()) {
-      keys_[slot] = keys_.back();
-      index_[keys_[slot].first] = slot;
-    }
-    keys_.pop_back();
-  }
-
-  std::vector<std::pair<live_key, instrument_id>> keys_;
-  std::array<std::pair<live_key, instrument_id>, 64> finished_{};
-  std::size_t finished_count_ = 0;
-  boost::unordered_flat_map<live_key, std::size_t, live_key_hash> index_;
+  void on_execution_report(const execution_report& r) override { orders.on_report(r); }
+  open_orders orders;
 };
 
 enum class action { passive_new, marketable_new, cancel, late_cancel, replace, invalid };
@@ -80,7 +31,7 @@ class generator {
 public:
   generator(const generator_config& config, const std::function<void(std::string_view)>& line)
       : config_(config), line_(line), random_(config.seed), matcher_(clock_, matcher_config_for(config)) {
-    matcher_.set_order_listener(&live_);
+    matcher_.set_order_listener(&tracker_);
     const std::size_t per_symbol = std::max<std::size_t>(1, config.resting / config.symbols);
     levels_ = std::clamp<std::int64_t>(static_cast<std::int64_t>(per_symbol / 20), 5, 500);
     for (std::size_t s = 0; s < config.symbols; ++s) {
@@ -215,9 +166,10 @@ private:
   }
 
   void emit_cancel() {
-    const auto [key, inst] = live_.at(random_.below(live_.size()));
-    write_cancel(cancel_request{key.institution, key.id, inst});
-    matcher_.submit(cancel_request{key.institution, key.id, inst});
+    const auto& order = live_.at(random_.below(live_.size()));
+    const cancel_request r{order.institution, order.id, order.instrument};
+    write_cancel(r);
+    matcher_.submit(r);
   }
 
   void emit_late_cancel() {
@@ -226,15 +178,15 @@ private:
       emit_passive();
       return;
     }
-    const cancel_request r{finished->first.institution, finished->first.id, finished->second};
+    const cancel_request r{finished->institution, finished->id, finished->instrument};
     write_cancel(r);
     matcher_.submit(r);
   }
 
   void emit_replace() {
-    const auto [key, inst] = live_.at(random_.below(live_.size()));
-    const auto order = matcher_.find(key.institution, key.id);
-    replace_request r{key.institution, key.id, inst, std::nullopt, std::nullopt};
+    const auto& target = live_.at(random_.below(live_.size()));
+    const auto order = matcher_.find(target.institution, target.id);
+    replace_request r{target.institution, target.id, target.instrument, std::nullopt, std::nullopt};
     const double kind = random_.unit();
     if (kind < 0.5) { // smaller: keeps its place
       r.new_open_qty = quantity{std::max<std::int64_t>(1, order->open.value() / 2)};
@@ -313,7 +265,8 @@ private:
   random_source random_;
   virtual_clock clock_;
   order_matcher matcher_;
-  live_orders live_;
+  open_order_tracker tracker_;
+  const open_orders& live_ = tracker_.orders;
   std::vector<std::string> symbols_;
   std::vector<price> fair_;
   std::int64_t levels_ = 5;
