@@ -1,5 +1,6 @@
 #include "minibroker/broker/order_connector.hpp"
 
+#include <utility>
 #include <variant>
 
 #include "minibroker/broker/report_keys.hpp"

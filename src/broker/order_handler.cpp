@@ -1,5 +1,6 @@
 #include "minibroker/broker/order_handler.hpp"
 
+#include <utility>
 #include <variant>
 
 #include "minibroker/broker/report_keys.hpp"

@@ -65,7 +65,7 @@ TEST_CASE("broker: a halt on the feed replaces the instrument in the cache", "[b
   CHECK(s.b.instruments_timetable().size(acme) == 2);
 }
 
-TEST_CASE("broker: quotes refused by a full queue are counted, not lost silently", "[broker][market_data]") {
+TEST_CASE("broker: quotes refused by a full queue are counted and never lost silently", "[broker][market_data]") {
   broker_config config = config_for(institution_id{7});
   config.market_data_queues.capacity = 2;
   broker_scenario s(institution_id{7}, config);

@@ -110,7 +110,7 @@ TEST_CASE("broker: a request for another institution is rejected before the exch
       reject_reason::unknown_institution);
 }
 
-TEST_CASE("broker: a cancel of an unknown, finished or misplaced order is rejected before the exchange",
+TEST_CASE("broker: a cancel of an unknown or finished or misplaced order is rejected before the exchange",
           "[broker][handler]") {
   expect_rejected_here([](const auto& s) { return s.cancel(42); }, reject_reason::unknown_order);
   expect_rejected_here([](const auto& s) { return s.cancel(2); }, reject_reason::unknown_order);
@@ -154,7 +154,7 @@ TEST_CASE("broker: a refused replace of a live order reports the order's own sta
   CHECK(s.order(1).status == order_status::new_order);
 }
 
-TEST_CASE("broker: an accepted order is recorded pending_new, stamped and sent", "[broker][handler]") {
+TEST_CASE("broker: an accepted order is recorded pending_new and stamped and sent", "[broker][handler]") {
   broker_scenario s;
   s.listen();
   s.open({listing(acme)});
