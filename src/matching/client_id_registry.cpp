@@ -4,24 +4,45 @@ namespace minibroker::detail {
 
 client_id_registry::client_id_registry(std::size_t expected_ids_per_institution, std::size_t expected_sparse_ids)
     : reserve_pages_((expected_ids_per_institution + (std::size_t{1} << page_bits) - 1) >> page_bits) {
-  dense_.reserve(16);
+  owned_.reserve(64);
+  small_.reserve(64);
   sparse_.reserve(expected_sparse_ids);
 }
 
-client_id_registry::pages& client_id_registry::pages_of(institution_id institution) {
-  if (last_pages_ != nullptr && last_institution_ == institution.value()) {
-    return *last_pages_;
+const client_id_registry::pages* client_id_registry::find_pages(institution_id institution) const noexcept {
+  const std::uint32_t id = institution.value();
+  if (id < small_.size()) {
+    return small_[id];
   }
-  auto [it, inserted] = dense_.try_emplace(institution.value());
-  if (inserted) {
-    it->second.page.reserve(reserve_pages_);
-    for (std::size_t i = 0; i < reserve_pages_; ++i) {
-      it->second.page.push_back(std::make_unique<std::uint64_t[]>(words_per_page));
+  const auto it = large_.find(id);
+  return it == large_.end() ? nullptr : it->second;
+}
+
+client_id_registry::pages& client_id_registry::pages_of(institution_id institution) {
+  const std::uint32_t id = institution.value();
+  if (id < small_.size() && small_[id] != nullptr) [[likely]] {
+    return *small_[id];
+  }
+  if (id >= small_institution_limit) {
+    if (const auto it = large_.find(id); it != large_.end()) {
+      return *it->second;
     }
   }
-  last_institution_ = institution.value();
-  last_pages_ = &it->second; // stable until the next insertion, which refreshes it
-  return it->second;
+  // First order from this institution: reserve its bitmap up front.
+  auto& p = *owned_.emplace_back(std::make_unique<pages>());
+  p.page.reserve(reserve_pages_);
+  for (std::size_t i = 0; i < reserve_pages_; ++i) {
+    p.page.push_back(std::make_unique<std::uint64_t[]>(words_per_page));
+  }
+  if (id < small_institution_limit) {
+    if (small_.size() <= id) {
+      small_.resize(id + 1, nullptr);
+    }
+    small_[id] = &p;
+  } else {
+    large_.emplace(id, &p);
+  }
+  return p;
 }
 
 bool client_id_registry::insert(institution_id institution, client_order_id id) {
@@ -53,16 +74,16 @@ bool client_id_registry::contains(institution_id institution, client_order_id id
   if (value >= dense_limit) {
     return sparse_.contains({institution.value(), value});
   }
-  const auto it = dense_.find(institution.value());
-  if (it == dense_.end()) {
+  const pages* p = find_pages(institution);
+  if (p == nullptr) {
     return false;
   }
   const std::uint64_t page = value >> page_bits;
-  if (page >= it->second.page.size() || !it->second.page[page]) {
+  if (page >= p->page.size() || !p->page[page]) {
     return false;
   }
   const std::uint64_t bit = value & ((std::uint64_t{1} << page_bits) - 1);
-  return (it->second.page[page][bit >> 6] & (std::uint64_t{1} << (bit & 63))) != 0;
+  return (p->page[page][bit >> 6] & (std::uint64_t{1} << (bit & 63))) != 0;
 }
 
 } // namespace minibroker::detail

@@ -44,12 +44,16 @@ namespace {
 
 } // namespace
 
-order_book::order_book(const instrument& definition, detail::engine_context& context, std::size_t expected_levels)
+order_book::order_book(const instrument& definition, detail::engine_context& context, const matcher_config& config)
     : definition_(definition), ctx_(context) {
-  levels_.reserve(expected_levels * 2);
-  bids_.reserve(expected_levels);
-  asks_.reserve(expected_levels);
+  levels_.reserve(config.expected_levels * 2);
+  bids_.reserve(config.expected_levels);
+  asks_.reserve(config.expected_levels);
   touched_.reserve(64);
+  for (auto& l : ladder_) {
+    l.assign(config.price_window_ticks, nil);
+  }
+  ladder_base_ = definition.reference_price.value() - static_cast<std::int64_t>(config.price_window_ticks / 2);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -136,11 +140,26 @@ void order_book::emit_reject_new(const new_order_request& request, reject_reason
 // ---------------------------------------------------------------------------------------------
 // Levels
 
+std::uint32_t* order_book::ladder_slot(side s, price px) noexcept {
+  auto& l = ladder_[s == side::buy ? 0 : 1];
+  const std::uint64_t d = static_cast<std::uint64_t>(px.value()) - static_cast<std::uint64_t>(ladder_base_);
+  return d < l.size() ? &l[d] : nullptr;
+}
+
 std::uint32_t order_book::find_or_add_level(side s, price px) {
+  if (bids_.empty() && asks_.empty()) {
+    // No level anywhere, so the table is all nil: centre it where trading happens now.
+    MINIBROKER_ASSERT(ladder_used_ == 0);
+    ladder_base_ = px.value() - static_cast<std::int64_t>(ladder_[0].size() / 2);
+  }
+  std::uint32_t* const slot = ladder_slot(s, px);
+  if (slot != nullptr && *slot != nil) {
+    return *slot;
+  }
   auto& v = side_levels(s);
   const std::int64_t k = key_of(s, px);
   const std::size_t p = lower_position(v, k);
-  if (p < v.size() && v[p].key == k) {
+  if (slot == nullptr && p < v.size() && v[p].key == k) {
     return v[p].index;
   }
   std::uint32_t index = free_level_;
@@ -159,20 +178,48 @@ std::uint32_t order_book::find_or_add_level(side s, price px) {
   lv.side = s;
   lv.alive = true;
   v.insert(v.begin() + static_cast<std::ptrdiff_t>(p), detail::level_key{k, index});
+  if (slot != nullptr) {
+    *slot = index;
+    ++ladder_used_;
+  }
+  ++empty_levels_; // until its first order
   return index;
 }
 
-void order_book::remove_level(std::uint32_t index) {
+void order_book::free_level(std::uint32_t index) noexcept {
   price_level& lv = levels_[index];
   MINIBROKER_ASSERT(lv.alive && lv.count == 0 && lv.qty == quantity{0});
-  auto& v = side_levels(lv.side);
-  const std::int64_t k = key_of(lv.side, lv.px);
-  const std::size_t p = lower_position(v, k);
-  MINIBROKER_ASSERT(p < v.size() && v[p].index == index);
-  v.erase(v.begin() + static_cast<std::ptrdiff_t>(p));
+  if (std::uint32_t* slot = ladder_slot(lv.side, lv.px); slot != nullptr) {
+    MINIBROKER_ASSERT(*slot == index);
+    *slot = nil;
+    --ladder_used_;
+  }
   lv.alive = false;
   lv.tail = free_level_;
   free_level_ = index;
+  --empty_levels_;
+}
+
+// Keeps the invariant that the back of a side (its best level) has orders.
+void order_book::drop_empty_best(side s) {
+  auto& v = side_levels(s);
+  while (!v.empty() && levels_[v.back().index].count == 0) {
+    free_level(v.back().index);
+    v.pop_back();
+  }
+}
+
+// Drops every empty level (when they outnumber the others: amortised O(1) per level).
+void order_book::compact() {
+  for (levels* v : {&bids_, &asks_}) {
+    std::erase_if(*v, [this](const detail::level_key& key) {
+      if (levels_[key.index].count != 0) {
+        return false;
+      }
+      free_level(key.index);
+      return true;
+    });
+  }
 }
 
 // Remembers a level's aggregate before the request first changes it (call before changing it).
@@ -195,6 +242,9 @@ void order_book::rest(std::uint32_t slot) {
   const std::uint32_t li = find_or_add_level(n.d.side, n.d.px);
   touch(li);
   price_level& lv = levels_[li];
+  if (lv.count == 0) {
+    --empty_levels_;
+  }
   n.level = li;
   n.prev = lv.tail;
   n.next = nil;
@@ -223,7 +273,9 @@ void order_book::unlink(std::uint32_t slot) noexcept {
     lv.tail = n.prev;
   }
   lv.qty -= n.d.open;
-  --lv.count;
+  if (--lv.count == 0) {
+    ++empty_levels_;
+  }
   --orders_;
   n.level = nil;
 }
@@ -321,7 +373,7 @@ bool order_book::match(order_data& in) {
         }
       }
       if (lv.count == 0) {
-        remove_level(li);
+        drop_empty_best(opposite(in.side));
         break;
       }
       if (in.open == quantity{0}) {
@@ -360,10 +412,11 @@ void order_book::cancel(std::uint32_t slot) {
   const order_node& n = ctx_.pool[slot];
   const std::uint32_t li = n.level;
   touch(li);
+  const side s = n.d.side;
   emit_exec(n.d, exec_type::cancelled, order_status::cancelled);
   remove_resting(slot);
   if (levels_[li].count == 0) {
-    remove_level(li);
+    drop_empty_best(s);
   }
 }
 
@@ -381,7 +434,7 @@ void order_book::replace(std::uint32_t slot, price new_px, quantity new_open) {
   }
   unlink(slot);
   if (levels_[li].count == 0) {
-    remove_level(li);
+    drop_empty_best(n.d.side);
   }
   n.d.px = new_px;
   n.d.open = new_open;
@@ -395,6 +448,9 @@ void order_book::replace(std::uint32_t slot, price new_px, quantity new_open) {
 }
 
 void order_book::end_request() {
+  if (empty_levels_ > 64 && empty_levels_ > 2 * (bids_.size() + asks_.size() - empty_levels_)) [[unlikely]] {
+    compact();
+  }
   if (touched_.size() > 1) {
     std::sort(touched_.begin(), touched_.end(), [](const touched_level& a, const touched_level& b) {
       if (a.s != b.s) {
@@ -482,11 +538,12 @@ depth_snapshot order_book::l2(std::size_t depth) const {
   s.time = time_;
   s.instrument = definition_.id;
   const auto fill = [&](const levels& v, std::vector<depth_level>& out) {
-    const std::size_t n = std::min(depth, v.size());
-    out.reserve(n);
-    for (std::size_t i = 0; i < n; ++i) {
-      const price_level& lv = levels_[v[v.size() - 1 - i].index];
-      out.push_back(depth_level{lv.px, lv.qty, lv.count});
+    out.reserve(std::min(depth, v.size()));
+    for (std::size_t i = v.size(); i-- > 0 && out.size() < depth;) {
+      const price_level& lv = levels_[v[i].index];
+      if (lv.count != 0) {
+        out.push_back(depth_level{lv.px, lv.qty, lv.count});
+      }
     }
   };
   fill(bids_, s.bids);
@@ -494,9 +551,17 @@ depth_snapshot order_book::l2(std::size_t depth) const {
   return s;
 }
 
+std::size_t order_book::level_count(side s) const noexcept {
+  const levels& v = side_levels(s);
+  return static_cast<std::size_t>(
+      std::count_if(v.begin(), v.end(), [this](const detail::level_key& k) { return levels_[k.index].count != 0; }));
+}
+
 void order_book::check_invariants() const {
   std::size_t orders = 0;
   std::size_t alive = 0;
+  std::size_t empty = 0;
+  std::size_t in_ladder = 0;
   for (const side s : {side::buy, side::sell}) {
     const levels& v = side_levels(s);
     for (std::size_t i = 0; i < v.size(); ++i) {
@@ -504,7 +569,13 @@ void order_book::check_invariants() const {
       MINIBROKER_ASSERT(v[i].index < levels_.size());
       const price_level& lv = levels_[v[i].index];
       MINIBROKER_ASSERT(lv.alive && lv.side == s && key_of(s, lv.px) == v[i].key);
-      MINIBROKER_ASSERT(lv.count > 0 && lv.px > price{0});
+      MINIBROKER_ASSERT(lv.px > price{0});
+      MINIBROKER_ASSERT(lv.count > 0 || i + 1 < v.size()); // the best level has orders
+      empty += lv.count == 0 ? 1 : 0;
+      if (const std::uint32_t* slot = const_cast<order_book*>(this)->ladder_slot(s, lv.px); slot != nullptr) {
+        MINIBROKER_ASSERT(*slot == v[i].index);
+        ++in_ladder;
+      }
       quantity qty{0};
       std::uint32_t count = 0;
       std::uint32_t prev = nil;
@@ -531,6 +602,8 @@ void order_book::check_invariants() const {
     alive_in_storage += lv.alive ? 1 : 0;
   }
   MINIBROKER_ASSERT(alive == alive_in_storage);
+  MINIBROKER_ASSERT(empty == empty_levels_);
+  MINIBROKER_ASSERT(in_ladder == ladder_used_);
   MINIBROKER_ASSERT(orders == orders_);
   if (!bids_.empty() && !asks_.empty()) {
     MINIBROKER_ASSERT(levels_[bids_.back().index].px < levels_[asks_.back().index].px);

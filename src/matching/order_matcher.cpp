@@ -41,8 +41,15 @@ void order_matcher::add_instrument(const instrument& definition) {
   if (books_by_id_.contains(definition.id.value())) {
     throw std::invalid_argument(fmt::format("instrument {} added twice", definition.id));
   }
-  books_.push_back(std::make_unique<order_book>(definition, ctx_, config_.expected_levels));
-  books_by_id_.emplace(definition.id.value(), books_.back().get());
+  books_.push_back(std::make_unique<order_book>(definition, ctx_, config_));
+  order_book* const b = books_.back().get();
+  books_by_id_.emplace(definition.id.value(), b);
+  if (definition.id.value() < small_id_limit) {
+    if (books_by_small_id_.size() <= definition.id.value()) {
+      books_by_small_id_.resize(definition.id.value() + 1, nullptr);
+    }
+    books_by_small_id_[definition.id.value()] = b;
+  }
 }
 
 bool order_matcher::set_instrument_status(instrument_id id, instrument_status status) {
@@ -55,6 +62,9 @@ bool order_matcher::set_instrument_status(instrument_id id, instrument_status st
 }
 
 order_book* order_matcher::find_book(instrument_id id) noexcept {
+  if (id.value() < books_by_small_id_.size()) {
+    return books_by_small_id_[id.value()];
+  }
   const auto it = books_by_id_.find(id.value());
   return it == books_by_id_.end() ? nullptr : it->second;
 }

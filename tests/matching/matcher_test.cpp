@@ -284,11 +284,20 @@ TEST_CASE("matcher: storage grows past its hints without losing or moving orders
   const auto found = m.find(A, client_order_id{2});
   REQUIRE(found);
   CHECK(found->px == price{1000 + 7919 % 2500});
+  // Emptied levels behind the best are dropped in bulk once they outnumber the others.
+  for (std::uint64_t i = 1; i < 10'000; i += 2) {
+    if (m.find(A, client_order_id{i + 1})->px < price{3400}) {
+      m.submit(cancel_request{A, client_order_id{i + 1}, instrument_id{1}});
+      b.check_invariants();
+    }
+  }
+  CHECK(b.level_count(side::buy) < 100);
   // One market order sweeps it all.
   m.submit(new_order_request{B, client_order_id{1}, instrument_id{1}, side::sell, order_type::market,
                              time_in_force::ioc, std::nullopt, quantity{6'000}});
   b.check_invariants();
   CHECK(b.order_count() == 0);
+  CHECK(b.level_count(side::buy) == 0);
   CHECK(m.resting_orders() == 0);
   // Client order ids far beyond the reserved bitmap are still remembered.
   send(A, 50'000'000, side::buy, 10, 1);

@@ -25,6 +25,11 @@ struct matcher_config {
   std::size_t expected_resting_orders = std::size_t{1} << 14; // live orders at once, all instruments
   std::size_t expected_levels = 256;                          // price levels per side per instrument
   std::size_t expected_instruments = 16;
+  // Per book and side, levels whose price lies within a window of this many ticks are found in
+  // O(1) through a price-indexed table (4 bytes a tick a side); farther ones by binary search.
+  // The window centres on the instrument's reference price (or the first order's price) and
+  // re-centres whenever the book is empty. 0 turns the table off.
+  std::size_t price_window_ticks = 16384;
   // Orders accepted over the matcher's life, per institution: client order ids below this are
   // remembered in a bitmap reserved up front when an institution first appears (one bit each).
   std::size_t expected_orders = std::size_t{1} << 20;

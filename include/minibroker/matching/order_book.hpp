@@ -6,9 +6,13 @@
 // Layout: price levels live in a per-book vector addressed by index (freed levels are reused).
 // Each side keeps a vector of (key, level index) sorted ascending by key, where key is the price
 // for bids and minus the price for asks, so the best level is always at the back: best price is
-// O(1), removing the best level is a pop_back, and finding a level near the touch is a short scan
-// from the back (far levels fall back to binary search). A level's orders form an intrusive doubly
-// linked list of order-pool slots, so a cancel is O(1) given the slot.
+// O(1) and removing the best level is a pop_back. A price-indexed table per side (a window of
+// ticks, see matcher_config::price_window_ticks) finds a level in O(1); prices outside it are
+// found by a short scan from the back, then binary search. A level that empties stays in place
+// (so a price that comes back costs nothing) unless it is the best, which is removed at once:
+// the back of each side is never empty. Empty levels are compacted away when they outnumber
+// the others. A level's orders form an intrusive doubly linked list of order-pool slots, so a
+// cancel is O(1) given the slot.
 
 #include <cstddef>
 #include <cstdint>
@@ -41,7 +45,7 @@ class order_matcher;
 // Thread safety: none; owned by one order_matcher (see there).
 class order_book {
 public:
-  order_book(const instrument& definition, detail::engine_context& context, std::size_t expected_levels);
+  order_book(const instrument& definition, detail::engine_context& context, const matcher_config& config);
   order_book(const order_book&) = delete;
   order_book& operator=(const order_book&) = delete;
 
@@ -54,7 +58,8 @@ public:
   [[nodiscard]] top_of_book l1() const noexcept;
   [[nodiscard]] depth_snapshot l2(std::size_t levels) const;
   [[nodiscard]] std::size_t order_count() const noexcept { return orders_; }
-  [[nodiscard]] std::size_t level_count(side s) const noexcept { return s == side::buy ? bids_.size() : asks_.size(); }
+  // Price levels with orders on a side. O(levels).
+  [[nodiscard]] std::size_t level_count(side s) const noexcept;
 
   // Walks the whole book and aborts (MINIBROKER_ASSERT) on any broken invariant: sorted sides,
   // links, level totals, not crossed. O(orders); for tests.
@@ -81,7 +86,10 @@ private:
   void forget(std::uint32_t slot) noexcept;         // drop from the indexes and free the slot
   void remove_resting(std::uint32_t slot) noexcept; // unlink, forget, free (its level may become empty)
   std::uint32_t find_or_add_level(side s, price px);
-  void remove_level(std::uint32_t index);
+  void drop_empty_best(side s);
+  void free_level(std::uint32_t index) noexcept;
+  void compact();
+  [[nodiscard]] std::uint32_t* ladder_slot(side s, price px) noexcept;
   void touch(std::uint32_t level_index);
 
   [[nodiscard]] levels& side_levels(side s) noexcept { return s == side::buy ? bids_ : asks_; }
@@ -100,6 +108,10 @@ private:
   std::uint32_t free_level_ = detail::nil;
   levels bids_;
   levels asks_;
+  std::vector<std::uint32_t> ladder_[2]; // per side: level index by (px - ladder_base_), or nil
+  std::int64_t ladder_base_ = 0;
+  std::size_t ladder_used_ = 0;  // non-nil ladder entries
+  std::size_t empty_levels_ = 0; // levels in the sides' vectors with no orders
   sequence_number sequence_ = 0;
   timestamp time_; // of the last request
   std::size_t orders_ = 0;

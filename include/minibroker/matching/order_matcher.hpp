@@ -128,6 +128,8 @@ private:
   detail::client_id_registry client_ids_;
   std::vector<std::unique_ptr<order_book>> books_;
   boost::unordered_flat_map<std::uint32_t, order_book*> books_by_id_;
+  static constexpr std::uint32_t small_id_limit = 1U << 16;
+  std::vector<order_book*> books_by_small_id_; // direct index for ids below small_id_limit
   order_listener* order_listener_ = nullptr;
   market_data_listener* market_data_listener_ = nullptr;
   bool dispatching_ = false;

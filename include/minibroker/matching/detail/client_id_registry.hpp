@@ -31,11 +31,13 @@ private:
     std::vector<std::unique_ptr<std::uint64_t[]>> page;
   };
   pages& pages_of(institution_id institution);
+  [[nodiscard]] const pages* find_pages(institution_id institution) const noexcept;
 
+  static constexpr std::uint32_t small_institution_limit = 1U << 12;
   std::size_t reserve_pages_;
-  boost::unordered_flat_map<std::uint32_t, pages> dense_;
-  std::uint32_t last_institution_ = 0;
-  pages* last_pages_ = nullptr;
+  std::vector<std::unique_ptr<pages>> owned_;
+  std::vector<pages*> small_;                              // by institution id, below the limit
+  boost::unordered_flat_map<std::uint32_t, pages*> large_; // the others
   struct sparse_hash {
     std::size_t operator()(std::pair<std::uint32_t, std::uint64_t> k) const noexcept {
       return static_cast<std::size_t>(k.second * 0x9e3779b97f4a7c15ULL ^ k.first);
