@@ -283,7 +283,7 @@ void order_book::unlink(std::uint32_t slot) noexcept {
 void order_book::forget(std::uint32_t slot) noexcept {
   const order_node& n = ctx_.pool[slot];
   ctx_.live_by_client.erase(detail::client_key{n.d.institution, n.d.client_id});
-  ctx_.live_by_id.erase(n.d.id.value());
+  ctx_.live_by_id.erase(n.d.id);
   ctx_.pool.release(slot);
 }
 
@@ -404,7 +404,7 @@ void order_book::add(order_data in) {
   n.instrument = definition_.id;
   rest(slot);
   ctx_.live_by_client.emplace(detail::client_key{in.institution, in.client_id}, slot);
-  ctx_.live_by_id.emplace(in.id.value(), slot);
+  ctx_.live_by_id.set(in.id, slot);
 }
 
 void order_book::cancel(std::uint32_t slot) {
@@ -586,8 +586,7 @@ void order_book::check_invariants() const {
         MINIBROKER_ASSERT(n.d.type == order_type::limit && n.d.tif == time_in_force::gtc);
         const auto by_client = ctx_.live_by_client.find(detail::client_key{n.d.institution, n.d.client_id});
         MINIBROKER_ASSERT(by_client != ctx_.live_by_client.end() && by_client->second == slot);
-        const auto by_id = ctx_.live_by_id.find(n.d.id.value());
-        MINIBROKER_ASSERT(by_id != ctx_.live_by_id.end() && by_id->second == slot);
+        MINIBROKER_ASSERT(ctx_.live_by_id.find(n.d.id) == slot);
         qty += n.d.open;
         ++count;
         prev = slot;

@@ -147,7 +147,7 @@ void order_matcher::process(const new_order_request& request) {
     reason = reject_reason::instrument_halted;
   } else if (request.qty <= quantity{0}) {
     reason = reject_reason::invalid_quantity;
-  } else if (request.qty.value() % b->definition().lot_size.value() != 0) {
+  } else if (const auto lot = b->definition().lot_size.value(); lot != 1 && request.qty.value() % lot != 0) {
     reason = reject_reason::quantity_not_lot_multiple;
   } else if (request.type == order_type::market) {
     if (request.limit_price) {
@@ -223,7 +223,8 @@ void order_matcher::process(const replace_request& request) {
     reason = reject_reason::nothing_to_replace;
   } else if (request.new_open_qty && *request.new_open_qty <= quantity{0}) {
     reason = reject_reason::invalid_quantity;
-  } else if (request.new_open_qty && request.new_open_qty->value() % b->definition().lot_size.value() != 0) {
+  } else if (const auto lot = b->definition().lot_size.value();
+             request.new_open_qty && lot != 1 && request.new_open_qty->value() % lot != 0) {
     reason = reject_reason::quantity_not_lot_multiple;
   } else if (request.new_price && *request.new_price <= price{0}) {
     reason = reject_reason::invalid_price;
@@ -313,11 +314,15 @@ resting_order order_matcher::view(const detail::order_node& node) const {
 }
 
 std::optional<resting_order> order_matcher::find(order_id id) const {
-  const auto it = ctx_.live_by_id.find(id.value());
-  if (it == ctx_.live_by_id.end()) {
+  const std::uint32_t slot = ctx_.live_by_id.find(id);
+  if (slot >= ctx_.pool.used()) {
     return std::nullopt;
   }
-  return view(ctx_.pool[it->second]);
+  const detail::order_node& n = ctx_.pool[slot];
+  if (n.d.id != id || n.level == detail::nil) {
+    return std::nullopt; // a stale entry: that order left and the slot is free or reused
+  }
+  return view(n);
 }
 
 std::optional<resting_order> order_matcher::find(institution_id institution, client_order_id id) const {

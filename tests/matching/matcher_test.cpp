@@ -304,3 +304,31 @@ TEST_CASE("matcher: storage grows past its hints without losing or moving orders
   send(A, 50'000'000, side::buy, 10, 1);
   CHECK(m.resting_orders() == 1);
 }
+
+TEST_CASE("matcher: lookup by order id spans many id chunks and forgets finished orders", "[matcher][lookup]") {
+  virtual_clock clock;
+  matcher_config config;
+  config.expected_orders = 1;
+  order_matcher m{clock, config};
+  m.add_instrument(make_instrument(1));
+  // 200,000 orders that rest and are cancelled at once, with every 50,000th kept: chunks of
+  // the index fill, empty and are recycled while a few stay pinned by their live orders.
+  for (std::uint64_t i = 1; i <= 200'000; ++i) {
+    m.submit(new_order_request{A, client_order_id{i}, instrument_id{1}, side::buy, order_type::limit,
+                               time_in_force::gtc, price{100}, quantity{1}});
+    if (i % 50'000 != 0) {
+      m.submit(cancel_request{A, client_order_id{i}, instrument_id{1}});
+    }
+  }
+  for (std::uint64_t i = 1; i <= 200'000; i += 997) {
+    CHECK_FALSE(m.find(order_id{i}).has_value());
+  }
+  for (std::uint64_t i = 50'000; i <= 200'000; i += 50'000) {
+    const auto found = m.find(order_id{i});
+    REQUIRE(found);
+    CHECK(found->client_id == client_order_id{i});
+  }
+  CHECK_FALSE(m.find(order_id{0}));
+  CHECK_FALSE(m.find(order_id{1'000'000'000}));
+  m.book(instrument_id{1})->check_invariants();
+}

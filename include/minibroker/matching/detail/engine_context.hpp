@@ -11,6 +11,7 @@
 #include "minibroker/core/clock.hpp"
 #include "minibroker/core/records.hpp"
 #include "minibroker/matching/config.hpp"
+#include "minibroker/matching/detail/order_id_index.hpp"
 #include "minibroker/matching/detail/order_pool.hpp"
 #include "minibroker/matching/events.hpp"
 
@@ -30,16 +31,16 @@ struct client_key_hash {
 using event = std::variant<execution_report, trade, top_of_book, depth_update>;
 
 struct engine_context {
-  explicit engine_context(const matcher_config& config) : pool(config.expected_resting_orders), stp(config.stp) {
+  explicit engine_context(const matcher_config& config)
+      : pool(config.expected_resting_orders), live_by_id(config.expected_orders), stp(config.stp) {
     live_by_client.reserve(config.expected_resting_orders);
-    live_by_id.reserve(config.expected_resting_orders);
     events.reserve(1024);
   }
 
   order_pool pool;
   // Resting orders only: (institution, client order id) -> slot, order id -> slot.
   boost::unordered_flat_map<client_key, std::uint32_t, client_key_hash> live_by_client;
-  boost::unordered_flat_map<std::uint64_t, std::uint32_t> live_by_id;
+  order_id_index live_by_id;
   std::vector<event> events;
   std::uint64_t last_order_id = 0;
   std::uint64_t last_trade_id = 0;

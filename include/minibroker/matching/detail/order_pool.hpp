@@ -77,6 +77,8 @@ public:
     return chunks_[slot >> chunk_bits][slot & (chunk_size - 1)];
   }
   [[nodiscard]] std::size_t live() const noexcept { return live_; }
+  // Slots handed out at least once; every valid slot is below this.
+  [[nodiscard]] std::uint32_t used() const noexcept { return used_; }
 
 private:
   static constexpr unsigned chunk_bits = 12;
