@@ -41,11 +41,6 @@ void order_connector::on_report(const traced_report& report) {
 }
 
 void order_connector::apply(const execution_report& report) {
-  const order_record* order = orders_.find(report.institution, report.client_id);
-  if (report.type == exec_type::rejected && order != nullptr && order->status != order_status::pending_new) {
-    ++stats_.kept; // the reject of a cancel or replace: the order is as it was
-    return;
-  }
   switch (orders_.upsert(report)) {
   case upsert_result::inserted:
     ++stats_.applied;
@@ -55,6 +50,7 @@ void order_connector::apply(const execution_report& report) {
   case upsert_result::updated: ++stats_.applied; break;
   case upsert_result::ignored_stale: ++stats_.ignored_stale; break;
   case upsert_result::ignored_duplicate: ++stats_.ignored_duplicate; break;
+  case upsert_result::ignored_reject: ++stats_.kept; break; // a cancel or replace refused: the order is as it was
   }
 }
 

@@ -12,6 +12,7 @@ std::string_view to_string(upsert_result v) noexcept {
   case upsert_result::updated: return "updated";
   case upsert_result::ignored_stale: return "ignored_stale";
   case upsert_result::ignored_duplicate: return "ignored_duplicate";
+  case upsert_result::ignored_reject: return "ignored_reject";
   }
   return "unknown";
 }
@@ -88,6 +89,13 @@ upsert_result orders_storage::upsert(const execution_report& report) {
   if (rejects_another_request) {
     ++stats_.ignored_duplicate;
     return upsert_result::ignored_duplicate;
+  }
+  // A reject about an order that was already acknowledged is about a cancel or replace of it
+  // (unknown_order when it had just finished, instrument_halted, ...): the order is as it was.
+  // Applying it would turn a filled order into a rejected one.
+  if (report.type == exec_type::rejected && (r.order != order_id{} || r.status != order_status::pending_new)) {
+    ++stats_.ignored_reject;
+    return upsert_result::ignored_reject;
   }
   if (report.sequence != 0 && r.last_report_sequence != 0 && report.sequence <= r.last_report_sequence) {
     ++stats_.ignored_stale;

@@ -256,3 +256,19 @@ TEST_CASE("orders: diff reports the orders two storages disagree on", "[orders][
   CHECK(diff_orders(broker, broker).empty());
   CHECK(diff_orders(orders_storage{}, orders_storage{}).empty());
 }
+
+TEST_CASE("orders: the reject of a late cancel leaves a filled order filled", "[orders]") {
+  orders_storage store;
+  const auto req = buy(alice, 3, 100, 10);
+  store.upsert(report(req, 1, 9, exec_type::new_order, order_status::new_order, 0));
+  store.upsert(report(req, 2, 9, exec_type::trade, order_status::filled, 10));
+  // The cancel crossed the fill: the exchange no longer knows the order and says so.
+  auto late = report(req, 3, 0, exec_type::rejected, order_status::rejected, 0);
+  late.reason = reject_reason::unknown_order;
+  CHECK(store.upsert(late) == upsert_result::ignored_reject);
+  const auto* r = store.find(alice, client_order_id{3});
+  REQUIRE(r != nullptr);
+  CHECK(r->status == order_status::filled);
+  CHECK(r->cum_qty == quantity{10});
+  CHECK(store.stats().ignored_reject == 1);
+}

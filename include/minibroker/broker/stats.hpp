@@ -17,9 +17,6 @@
 
 namespace minibroker {
 
-inline constexpr std::size_t reject_reason_count = static_cast<std::size_t>(reject_reason::queue_full) + 1;
-inline constexpr std::size_t exec_type_count = static_cast<std::size_t>(exec_type::expired) + 1;
-
 // What became of the messages one component published; each publish is counted exactly once.
 struct publish_counters {
   std::uint64_t enqueued = 0;   // every matching queue took it

@@ -2,6 +2,7 @@
 // The small closed vocabularies of the domain, each with a stable text name (used in JSON, CSV
 // and logs) and an fmt formatter.
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string_view>
@@ -51,6 +52,11 @@ enum class reject_reason : std::uint8_t {
   malformed_request, // could not be parsed (edges only)
   queue_full,        // back-pressure: the pipeline refused the request
 };
+
+// How many values some enums have, for tables indexed by them.
+inline constexpr std::size_t reject_reason_count = static_cast<std::size_t>(reject_reason::queue_full) + 1;
+inline constexpr std::size_t exec_type_count = static_cast<std::size_t>(exec_type::expired) + 1;
+inline constexpr std::size_t order_status_count = static_cast<std::size_t>(order_status::expired) + 1;
 
 std::string_view to_string(side v) noexcept;
 std::string_view to_string(order_type v) noexcept;

@@ -82,6 +82,7 @@ enum class upsert_result : std::uint8_t {
   updated,
   ignored_stale,     // a report older than (or the same as) one already applied
   ignored_duplicate, // a second request, or the reject of one, for a key already in use
+  ignored_reject,    // the reject of a cancel or replace of an acknowledged order: it is unchanged
 };
 std::string_view to_string(upsert_result v) noexcept;
 
@@ -90,9 +91,8 @@ struct orders_storage_stats {
   std::uint64_t updated = 0;
   std::uint64_t ignored_stale = 0;
   std::uint64_t ignored_duplicate = 0;
+  std::uint64_t ignored_reject = 0;
 };
-
-inline constexpr std::size_t order_status_count = 7; // pending_new .. expired
 
 class orders_storage {
 public:
