@@ -80,7 +80,7 @@ struct scenario {
   void run_for(duration d) { sched.run(clock.now() + d); }
 
   // Attaches a recorder as the institution's session.
-  void attach(institution_id who, report_recorder& r) { ex.api().attach(who, r, io.get_executor()); }
+  void attach(institution_id who, report_listener& r) { ex.api().attach(who, r, io.get_executor()); }
 
   [[nodiscard]] const instrument& definition(instrument_id id) const { return ex.instruments().find(id)->value; }
   [[nodiscard]] price ref(instrument_id id) const { return definition(id).reference_price; }

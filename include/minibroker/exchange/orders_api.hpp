@@ -1,0 +1,48 @@
+#pragma once
+// OrdersApi: the entry point gateways call. Every call may come from any thread: it posts the
+// work onto the exchange's strand, where the orders processor owns all order state.
+//
+// Sessions: attach() names where an institution's execution reports go (a listener and the
+// executor to call it on); the processor posts each report there. detach() takes effect at once:
+// when it returns, the listener will not be called again, even for reports already posted (call
+// it from the listener's executor, where no callback is running).
+//
+// Thread safety: every member from any thread. attach/detach take a mutex (set-up calls, never on
+// the request path); submit() only posts.
+
+#include <memory>
+#include <mutex>
+#include <optional>
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/unordered/unordered_flat_map.hpp>
+
+#include "minibroker/exchange/detail/session.hpp"
+#include "minibroker/exchange/matcher_service.hpp"
+#include "minibroker/exchange/orders_processor.hpp"
+#include "minibroker/gateway/order_gateway.hpp"
+
+namespace minibroker {
+
+class orders_api {
+public:
+  orders_api(exchange_strand strand, orders_processor& processor);
+
+  // A request on behalf of the institution it names.
+  void submit(const traced_request& request);
+  // A request from a session that speaks for `session`: a request naming another institution is
+  // rejected (unknown_institution) back to `session`. Used by the gateways.
+  void submit(institution_id session, const traced_request& request);
+
+  void attach(institution_id institution, report_listener& listener, const boost::asio::any_io_executor& executor);
+  void detach(institution_id institution);
+
+private:
+  exchange_strand strand_;
+  orders_processor& processor_;
+  std::mutex mutex_;
+  boost::unordered_flat_map<institution_id, std::shared_ptr<exchange_detail::session>, std::hash<institution_id>>
+      sessions_;
+};
+
+} // namespace minibroker

@@ -1,0 +1,119 @@
+#include "minibroker/exchange/in_process_gateway.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <utility>
+
+#include <boost/asio/post.hpp>
+
+namespace minibroker {
+
+struct in_process_market_data_feed::subscription {
+  subscription(feed_listener& l, boost::asio::any_io_executor e) : listener(&l), executor(std::move(e)) {}
+  feed_listener* listener;
+  boost::asio::any_io_executor executor;
+  std::atomic<bool> active{true}; // cleared by unsubscribe(), checked by every posted callback
+};
+
+in_process_market_data_feed::in_process_market_data_feed(market_data_producer& producer, exchange_strand strand,
+                                                         const instruments_cache& instruments,
+                                                         const quotes_cache& quotes)
+    : strand_(std::move(strand)), instruments_(instruments), quotes_(quotes) {
+  producer.add_listener(tap_);
+}
+
+in_process_market_data_feed::~in_process_market_data_feed() {
+  const std::lock_guard lock(mutex_);
+  for (const auto& s : registry_) {
+    s->active.store(false, std::memory_order_release);
+  }
+}
+
+void in_process_market_data_feed::subscribe(feed_listener& listener, const boost::asio::any_io_executor& executor) {
+  auto s = std::make_shared<subscription>(listener, executor);
+  {
+    const std::lock_guard lock(mutex_);
+    registry_.push_back(s);
+  }
+  boost::asio::post(strand_, [this, s] { start(s); });
+}
+
+void in_process_market_data_feed::unsubscribe(feed_listener& listener) {
+  std::vector<std::shared_ptr<subscription>> gone;
+  {
+    const std::lock_guard lock(mutex_);
+    for (auto& s : registry_) {
+      if (s->listener == &listener) {
+        s->active.store(false, std::memory_order_release);
+        gone.push_back(std::move(s));
+      }
+    }
+    std::erase(registry_, nullptr);
+  }
+  for (auto& s : gone) {
+    boost::asio::post(strand_, [this, s] { stop(s); });
+  }
+}
+
+void in_process_market_data_feed::start(const std::shared_ptr<subscription>& s) {
+  if (!s->active.load(std::memory_order_acquire)) {
+    return;
+  }
+  // The snapshot is taken and posted on the strand, before any later update is: the subscriber
+  // sees it first, and misses nothing in between.
+  boost::asio::post(s->executor, [s, instruments = instruments_.snapshot(), quotes = quotes_.snapshot()] {
+    for (const auto& [id, entry] : instruments) {
+      if (!s->active.load(std::memory_order_acquire)) {
+        return;
+      }
+      s->listener->on_instrument(entry.value);
+    }
+    for (const auto& [id, entry] : quotes) {
+      if (!s->active.load(std::memory_order_acquire)) {
+        return;
+      }
+      s->listener->on_quote(entry.value);
+    }
+  });
+  live_.push_back(s);
+}
+
+void in_process_market_data_feed::stop(const std::shared_ptr<subscription>& s) { std::erase(live_, s); }
+
+void in_process_market_data_feed::tap::on_instrument(const instrument& update) {
+  for (const auto& s : feed_.live_) {
+    boost::asio::post(s->executor, [s, update] {
+      if (s->active.load(std::memory_order_acquire)) {
+        s->listener->on_instrument(update);
+      }
+    });
+  }
+}
+
+void in_process_market_data_feed::tap::on_quote(const quote& update) {
+  for (const auto& s : feed_.live_) {
+    boost::asio::post(s->executor, [s, update] {
+      if (s->active.load(std::memory_order_acquire)) {
+        s->listener->on_quote(update);
+      }
+    });
+  }
+}
+
+in_process_order_gateway::in_process_order_gateway(orders_api& api, institution_id institution) noexcept
+    : api_(api), institution_(institution) {}
+
+in_process_order_gateway::~in_process_order_gateway() {
+  if (attached_) {
+    api_.detach(institution_);
+  }
+}
+
+void in_process_order_gateway::set_listener(report_listener& listener, const boost::asio::any_io_executor& executor) {
+  api_.attach(institution_, listener, executor);
+  attached_ = true;
+}
+
+void in_process_order_gateway::send(const traced_request& request) { api_.submit(institution_, request); }
+
+} // namespace minibroker
