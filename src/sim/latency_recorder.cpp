@@ -35,6 +35,13 @@ void latency_recorder::record(duration sample) {
   impl_->sum_ns += static_cast<long double>(ns);
 }
 
+void latency_recorder::merge(const latency_recorder& other) {
+  impl_->histogram += other.impl_->histogram;
+  impl_->count += other.impl_->count;
+  impl_->max_ns = std::max(impl_->max_ns, other.impl_->max_ns);
+  impl_->sum_ns += other.impl_->sum_ns;
+}
+
 std::uint64_t latency_recorder::count() const noexcept { return impl_->count; }
 
 duration latency_recorder::percentile(double q) const {

@@ -69,6 +69,9 @@ void orders_producer::send(order_request request) {
   ++stats_.operations;
   order_trace trace;
   trace.frontend_sent = scheduler_.time().now();
+  if (on_sent_) {
+    on_sent_(request, trace);
+  }
   broker_.handler().submit(std::move(request), trace);
 }
 

@@ -32,7 +32,7 @@ std::uint64_t virtual_scheduler::run(std::optional<timestamp> until) {
 }
 
 real_scheduler::real_scheduler(const boost::asio::any_io_executor& executor, const clock& clock)
-    : clock_(clock), timer_(executor) {}
+    : clock_(clock), executor_(executor), timer_(executor) {}
 
 void real_scheduler::schedule_at(timestamp at, std::function<void()> task) {
   if (stopped_) {

@@ -25,7 +25,9 @@ public:
   [[nodiscard]] virtual const clock& time() const noexcept = 0;
   // Runs task at `at` (at once, in order, when `at` has passed).
   virtual void schedule_at(timestamp at, std::function<void()> task) = 0;
-  void schedule_after(duration delay, std::function<void()> task) { schedule_at(time().now() + delay, std::move(task)); }
+  void schedule_after(duration delay, std::function<void()> task) {
+    schedule_at(time().now() + delay, std::move(task));
+  }
 };
 
 } // namespace minibroker

@@ -30,6 +30,8 @@ public:
 
   // Negative samples (clock steps) are counted as zero.
   void record(duration sample);
+  // Adds another recorder's samples to this one's.
+  void merge(const latency_recorder& other);
   [[nodiscard]] std::uint64_t count() const noexcept;
   // The smallest bucket bound with at least q (0..1] of the samples at or below it.
   [[nodiscard]] duration percentile(double q) const;

@@ -57,6 +57,10 @@ public:
   }
   // Called once, when max_operations have been sent.
   void on_finished(std::function<void()> callback) { on_finished_ = std::move(callback); }
+  // Called for every request, just before it goes to the broker (an event log, a recorder).
+  void on_sent(std::function<void(const order_request&, const order_trace&)> callback) {
+    on_sent_ = std::move(callback);
+  }
 
   [[nodiscard]] const orders_producer_stats& stats() const noexcept { return stats_; }
   [[nodiscard]] const open_orders& open() const noexcept { return open_; }
@@ -87,6 +91,7 @@ private:
   std::uint64_t next_client_id_ = 1;
   bool running_ = false;
   std::function<void()> on_finished_;
+  std::function<void(const order_request&, const order_trace&)> on_sent_;
 };
 
 } // namespace minibroker

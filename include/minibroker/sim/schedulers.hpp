@@ -70,6 +70,7 @@ public:
   void schedule_at(timestamp at, std::function<void()> task) override;
   // Drops every pending task and cancels the timer, so the io_context can run out of work.
   void stop();
+  [[nodiscard]] const boost::asio::any_io_executor& executor() const noexcept { return executor_; }
   [[nodiscard]] std::size_t pending() const noexcept { return tasks_.size(); }
 
 private:
@@ -77,6 +78,7 @@ private:
   void on_timer();
 
   const clock& clock_;
+  boost::asio::any_io_executor executor_;
   boost::asio::steady_timer timer_;
   detail::task_queue tasks_;
   std::optional<timestamp> armed_for_;

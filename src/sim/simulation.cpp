@@ -1,0 +1,475 @@
+#include "minibroker/sim/simulation.hpp"
+
+#include <algorithm>
+#include <fstream>
+#include <mutex>
+#include <optional>
+#include <stdexcept>
+#include <thread>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/strand.hpp>
+#include <fmt/format.h>
+
+#include "minibroker/broker/broker.hpp"
+#include "minibroker/exchange/exchange.hpp"
+#include "minibroker/sim/event_lines.hpp"
+#include "minibroker/sim/orders_producer.hpp"
+#include "minibroker/sim/schedulers.hpp"
+#include "minibroker/sim/simulation_checks.hpp"
+
+namespace minibroker {
+namespace {
+
+using namespace std::chrono_literals;
+
+constexpr duration virtual_slice = 10ms; // progress is reported between slices of simulated time
+constexpr duration real_progress_period = 250ms;
+
+decimal tick_of(const instruments_cache& instruments, instrument_id id) {
+  const auto* entry = instruments.find(id);
+  return entry != nullptr ? entry->value.tick_size : decimal{1, 2};
+}
+
+} // namespace
+
+class simulation::impl {
+public:
+  impl(scenario settings, logger log)
+      : settings_(std::move(settings)), log_(std::move(log)), io_(static_cast<int>(settings_.threads)),
+        virtual_clock_(timestamp{}),
+        clock_(settings_.clock == clock_mode::virtual_time ? static_cast<const clock&>(virtual_clock_)
+                                                           : static_cast<const clock&>(real_clock_)) {
+    if (auto problem = validate(settings_)) {
+      throw std::invalid_argument(*problem);
+    }
+    build();
+  }
+
+  void build();
+  simulation_summary run();
+  void run_virtual();
+  void run_real();
+  void stop_producing();
+  simulation_progress progress() const;
+  simulation_summary summarize() const;
+  void emit(const fmt::memory_buffer& line);
+
+  scenario settings_;
+  logger log_;
+  // First, so it goes last: the buses keep its executors and the components its handlers.
+  boost::asio::io_context io_;
+  virtual_clock virtual_clock_;
+  real_clock real_clock_;
+  const clock& clock_;
+  std::unique_ptr<virtual_scheduler> virtual_scheduler_;
+  // Real clock: the exchange's quote ticks, the control tasks, and one per broker, each on the
+  // strand of what it drives.
+  std::optional<boost::asio::strand<boost::asio::io_context::executor_type>> control_strand_;
+  std::unique_ptr<real_scheduler> exchange_scheduler_;
+  std::unique_ptr<real_scheduler> control_scheduler_;
+  std::vector<std::unique_ptr<real_scheduler>> broker_schedulers_;
+
+  std::unique_ptr<minibroker::exchange> exchange_;
+  std::vector<std::unique_ptr<order_gateway>> gateways_;
+  std::vector<std::unique_ptr<minibroker::broker>> brokers_;
+  std::vector<std::unique_ptr<orders_producer>> producers_;
+
+  std::function<void(std::string_view)> event_sink_;
+  std::function<void(const simulation_progress&)> progress_sink_;
+  std::mutex event_mutex_; // the event sink is called from several strands with the real clock
+
+  // Observations, each on its broker's strand (index = broker).
+  struct observer {
+    latency_recorder frontend_to_broker;
+    latency_recorder broker_to_exchange;
+    latency_recorder exchange_to_matcher;
+    latency_recorder matcher_to_broker;
+    latency_recorder end_to_end;
+    std::uint64_t reports = 0;
+  };
+  std::vector<observer> observers_;
+  std::size_t producers_finished_ = 0; // on the control strand (real) or the only thread (virtual)
+  timestamp started_at_{};
+  timestamp finished_at_{};
+  bool ran_ = false;
+};
+
+void simulation::impl::build() {
+  const bool virtual_time = settings_.clock == clock_mode::virtual_time;
+  if (virtual_time) {
+    virtual_scheduler_ = std::make_unique<virtual_scheduler>(io_, virtual_clock_);
+  } else {
+    control_strand_.emplace(boost::asio::make_strand(io_));
+    exchange_scheduler_ = std::make_unique<real_scheduler>(boost::asio::make_strand(io_), real_clock_);
+    control_scheduler_ = std::make_unique<real_scheduler>(*control_strand_, real_clock_);
+  }
+  scheduler& exchange_scheduler =
+      virtual_time ? static_cast<scheduler&>(*virtual_scheduler_) : static_cast<scheduler&>(*exchange_scheduler_);
+
+  bus::queue_options queue;
+  queue.capacity = settings_.queue_capacity;
+  timetable_retention retention;
+  retention.max_rows = settings_.retention_rows;
+
+  exchange_config ex;
+  ex.seed = settings_.seed;
+  ex.instruments = settings_.instruments;
+  ex.quotes_per_second = settings_.quote_rate;
+  ex.matcher_shards = settings_.threads;
+  ex.order_created_queue = queue;
+  ex.order_processor_queue = queue;
+  ex.timetable = retention;
+  ex.log = log_;
+  const std::uint64_t total = settings_.orders;
+  ex.matcher.expected_orders = std::max<std::size_t>(1024, total / settings_.institutions + 1);
+  ex.matcher.expected_instruments = settings_.instruments;
+  for (std::size_t i = 1; i <= settings_.institutions; ++i) {
+    ex.institutions.push_back(
+        {institution_id{static_cast<std::uint32_t>(i)}, fmt::format("inst{}", i), fmt::format("token-{}", i)});
+  }
+  exchange_ = std::make_unique<minibroker::exchange>(io_, exchange_scheduler, ex);
+
+  random_source seeds{settings_.seed ^ 0x5eedULL};
+  observers_.resize(settings_.institutions);
+  for (std::size_t i = 0; i < settings_.institutions; ++i) {
+    const institution_spec& who = ex.institutions[i];
+    gateways_.push_back(exchange_->connect(who.id));
+    broker_config bc;
+    bc.institution = who.id;
+    bc.name = who.name;
+    bc.market_data_queues = queue;
+    bc.market_data_queues.overflow = bus::overflow_policy::drop_head; // the newest quote matters most
+    bc.order_queue = queue;
+    bc.instruments_retention = retention;
+    bc.quotes_retention = retention;
+    bc.log = log_;
+    auto& b = *brokers_.emplace_back(
+        std::make_unique<minibroker::broker>(io_, clock_, exchange_->feed(), *gateways_.back(), bc));
+
+    scheduler* producer_scheduler = virtual_scheduler_.get();
+    if (!virtual_time) {
+      producer_scheduler =
+          broker_schedulers_.emplace_back(std::make_unique<real_scheduler>(b.executor(), real_clock_)).get();
+    }
+    orders_producer_config pc;
+    pc.seed = seeds.next();
+    pc.rate = settings_.order_rate;
+    pc.mix = settings_.mix;
+    pc.instruments = static_cast<std::uint32_t>(settings_.instruments);
+    pc.report_queue = queue;
+    // The total is shared out; the first institutions take the remainder.
+    pc.max_operations = total / settings_.institutions + (i < total % settings_.institutions ? 1 : 0);
+    if (total != 0 && pc.max_operations == 0) {
+      pc.max_operations = 1;
+    }
+    producers_.push_back(std::make_unique<orders_producer>(b, *producer_scheduler, pc));
+  }
+}
+
+void simulation::impl::emit(const fmt::memory_buffer& line) {
+  const std::lock_guard lock(event_mutex_);
+  event_sink_({line.data(), line.size()});
+}
+
+simulation_summary simulation::impl::run() {
+  if (ran_) {
+    throw std::logic_error("a simulation runs once");
+  }
+  ran_ = true;
+
+  // Observe every broker's reports, like a frontend does, for latencies and the event log.
+  for (std::size_t i = 0; i < brokers_.size(); ++i) {
+    auto& b = *brokers_[i];
+    bus::queue_options options;
+    options.capacity = settings_.queue_capacity;
+    auto reports = b.declare_report_queue("SIMULATION_REPORTS_QUEUE", options);
+    if (!reports) {
+      throw boost::system::system_error(reports.error(), "simulation: report queue");
+    }
+    auto subscribed = b.bus().subscribe(*reports, b.executor(), [this, i, &b](bus::message<traced_report>& m) {
+      const auto& trace = m.payload.trace;
+      auto& o = observers_[i];
+      ++o.reports;
+      if (trace.exchange_received != timestamp{}) { // it went through the exchange
+        o.frontend_to_broker.record(trace.broker_received - trace.frontend_sent);
+        o.broker_to_exchange.record(trace.exchange_received - trace.broker_received);
+        if (trace.matched != timestamp{}) {
+          o.exchange_to_matcher.record(trace.matched - trace.exchange_received);
+          o.matcher_to_broker.record(trace.report_received - trace.matched);
+        }
+        o.end_to_end.record(trace.report_received - trace.frontend_sent);
+      }
+      if (event_sink_) {
+        fmt::memory_buffer line;
+        append_report_line(line, clock_.now(), m.payload.report, tick_of(b.instruments(), m.payload.report.instrument));
+        emit(line);
+      }
+    });
+    if (!subscribed) {
+      throw boost::system::system_error(subscribed.error(), "simulation: subscribe");
+    }
+  }
+  if (event_sink_) {
+    auto& first = *brokers_.front();
+    auto topic = first.bus().declare_topic(broker_names::market_data_topic);
+    bus::queue_options options;
+    options.capacity = settings_.queue_capacity;
+    auto instruments = first.bus().declare_queue<instrument>("SIMULATION_INSTRUMENTS_QUEUE", options);
+    auto quotes = first.bus().declare_queue<quote>("SIMULATION_QUOTES_QUEUE", options);
+    if (!topic || !instruments || !quotes ||
+        !first.bus().bind(*instruments, *topic, broker_names::instrument_updated_key) ||
+        !first.bus().bind(*quotes, *topic, broker_names::quote_updated_key)) {
+      throw std::runtime_error("simulation: cannot observe the market data");
+    }
+    (void)first.bus().subscribe(*instruments, first.executor(), [this](bus::message<instrument>& m) {
+      fmt::memory_buffer line;
+      append_instrument_line(line, clock_.now(), m.payload);
+      emit(line);
+    });
+    (void)first.bus().subscribe(*quotes, first.executor(), [this, &first](bus::message<quote>& m) {
+      fmt::memory_buffer line;
+      append_quote_line(line, clock_.now(), m.payload, tick_of(first.instruments(), m.payload.instrument));
+      emit(line);
+    });
+    for (std::size_t i = 0; i < producers_.size(); ++i) {
+      auto& b = *brokers_[i];
+      producers_[i]->on_sent([this, &b](const order_request& request, const order_trace& trace) {
+        fmt::memory_buffer line;
+        append_request_line(line, trace.frontend_sent, request, tick_of(b.instruments(), instrument_of(request)));
+        emit(line);
+      });
+    }
+  }
+
+  started_at_ = clock_.now();
+  exchange_->start();
+  for (auto& b : brokers_) {
+    b->start();
+  }
+  if (settings_.clock == clock_mode::virtual_time) {
+    run_virtual();
+  } else {
+    run_real();
+  }
+  return summarize();
+}
+
+void simulation::impl::run_virtual() {
+  for (auto& p : producers_) {
+    p->on_finished([this] { ++producers_finished_; });
+    p->start();
+  }
+  const std::optional<timestamp> deadline =
+      settings_.duration
+          ? std::optional<timestamp>{started_at_ + std::chrono::duration_cast<duration>(
+                                                       std::chrono::duration<double>(*settings_.duration))}
+          : std::nullopt;
+  while (producers_finished_ < producers_.size()) {
+    timestamp slice_end = clock_.now() + virtual_slice;
+    if (deadline) {
+      slice_end = std::min(slice_end, *deadline);
+    }
+    virtual_scheduler_->run(slice_end);
+    if (progress_sink_) {
+      progress_sink_(progress());
+    }
+    if ((deadline && clock_.now() >= *deadline) || virtual_scheduler_->pending() == 0) {
+      break;
+    }
+  }
+  finished_at_ = clock_.now();
+  stop_producing();
+  virtual_scheduler_->run(); // drain: every request gets its reports
+}
+
+void simulation::impl::stop_producing() {
+  for (auto& p : producers_) {
+    p->stop();
+  }
+  exchange_->stop();
+}
+
+void simulation::impl::run_real() {
+  // Everything that touches a component runs on that component's strand.
+  auto shutdown = [this] {
+    finished_at_ = clock_.now();
+    for (std::size_t i = 0; i < producers_.size(); ++i) {
+      boost::asio::post(brokers_[i]->executor(), [this, i] {
+        producers_[i]->stop();
+        broker_schedulers_[i]->stop();
+      });
+    }
+    boost::asio::post(exchange_->executor(), [this] { exchange_->stop(); });
+    boost::asio::post(exchange_scheduler_->executor(), [this] { exchange_scheduler_->stop(); });
+    control_scheduler_->stop();
+  };
+  for (std::size_t i = 0; i < producers_.size(); ++i) {
+    producers_[i]->on_finished([this, shutdown] {
+      boost::asio::post(*control_strand_, [this, shutdown] {
+        if (++producers_finished_ == producers_.size()) {
+          shutdown();
+        }
+      });
+    });
+    boost::asio::post(brokers_[i]->executor(), [this, i] { producers_[i]->start(); });
+  }
+  boost::asio::post(*control_strand_, [this, shutdown] {
+    if (settings_.duration) {
+      control_scheduler_->schedule_at(
+          started_at_ + std::chrono::duration_cast<duration>(std::chrono::duration<double>(*settings_.duration)),
+          shutdown);
+    }
+  });
+  // Progress, every real_progress_period, on the control strand.
+  struct ticker {
+    impl* self;
+    void operator()() const {
+      if (self->progress_sink_) {
+        self->progress_sink_(self->progress());
+      }
+      self->control_scheduler_->schedule_after(real_progress_period, ticker{self});
+    }
+  };
+  boost::asio::post(*control_strand_,
+                    [this] { control_scheduler_->schedule_after(real_progress_period, ticker{this}); });
+
+  std::vector<std::thread> threads;
+  for (std::size_t t = 1; t < settings_.threads; ++t) {
+    threads.emplace_back([this] { io_.run(); });
+  }
+  io_.run();
+  for (auto& t : threads) {
+    t.join();
+  }
+}
+
+simulation_progress simulation::impl::progress() const {
+  // Thread-safe sources only: the exchange's and the buses' counters.
+  const auto ex = exchange_->stats();
+  simulation_progress p;
+  p.simulated_seconds = std::chrono::duration<double>(clock_.now() - started_at_).count();
+  p.operations_sent = ex.requests_received;
+  for (const auto& b : brokers_) {
+    const auto bus_stats = const_cast<minibroker::broker&>(*b).bus().stats();
+    for (const auto& q : bus_stats.queues) {
+      p.queued += q.depth;
+    }
+  }
+  for (const auto& q : ex.bus.queues) {
+    p.queued += q.depth;
+  }
+  p.quotes_produced = ex.quotes_produced;
+  p.trades = ex.trades;
+  double done = 0;
+  if (settings_.orders != 0) {
+    done = static_cast<double>(p.operations_sent) / static_cast<double>(settings_.orders);
+  }
+  if (settings_.duration) {
+    done = std::max(done, p.simulated_seconds / *settings_.duration);
+  }
+  p.fraction_done = std::min(done, 1.0);
+  return p;
+}
+
+simulation_summary simulation::impl::summarize() const {
+  simulation_summary s;
+  s.settings = settings_;
+  s.simulated_seconds = std::chrono::duration<double>(finished_at_ - started_at_).count();
+  const auto ex = exchange_->stats();
+  std::array<std::uint64_t, reject_reason_count> rejects = ex.rejects_by_reason;
+  for (std::size_t i = 0; i < brokers_.size(); ++i) {
+    const auto bs = brokers_[i]->stats();
+    s.operations_sent += producers_[i]->stats().operations;
+    s.broker_accepted += bs.requests.accepted;
+    s.broker_rejected += bs.requests.rejected_total();
+    s.reports_back += bs.exchange.reports_received;
+    s.quotes_consumed += bs.market_data_stored.quotes_stored;
+    for (std::size_t r = 0; r < reject_reason_count; ++r) {
+      rejects[r] += bs.requests.rejected[r];
+    }
+    for (const auto& q : bs.bus.queues) {
+      s.queues.push_back({brokers_[i]->config().name, q.name, q.published, q.max_depth, q.dropped, q.rejected,
+                          q.dead_lettered, q.failed});
+    }
+  }
+  for (const auto& q : ex.bus.queues) {
+    s.queues.push_back(
+        {"exchange", q.name, q.published, q.max_depth, q.dropped, q.rejected, q.dead_lettered, q.failed});
+  }
+  s.exchange_received = ex.requests_received;
+  for (const auto& shard : ex.shards) {
+    s.matched += shard.requests;
+  }
+  for (std::size_t r = 1; r < reject_reason_count; ++r) {
+    s.exchange_rejected += ex.rejects_by_reason[r];
+    if (rejects[r] != 0) {
+      s.rejects_by_reason.emplace_back(std::string(to_string(static_cast<reject_reason>(r))), rejects[r]);
+    }
+  }
+  s.quotes_produced = ex.quotes_produced;
+  s.instrument_updates = ex.instrument_updates;
+  s.trades = ex.trades;
+  s.volume = ex.volume;
+  for (int st = 0; st <= static_cast<int>(order_status::expired); ++st) {
+    const auto status = static_cast<order_status>(st);
+    if (const auto n = exchange_->orders().count(status); n != 0) {
+      s.orders_by_status.emplace_back(std::string(to_string(status)), n);
+    }
+  }
+  // Latencies: every broker's observations together.
+  stage_latencies& l = s.latency;
+  const auto combine = [&](latency_recorder observer::*stage) {
+    latency_recorder all;
+    for (const auto& o : observers_) {
+      all.merge((o.*stage));
+    }
+    return all.summary();
+  };
+  l.frontend_to_broker = combine(&observer::frontend_to_broker);
+  l.broker_to_exchange = combine(&observer::broker_to_exchange);
+  l.exchange_to_matcher = combine(&observer::exchange_to_matcher);
+  l.matcher_to_broker = combine(&observer::matcher_to_broker);
+  l.end_to_end = combine(&observer::end_to_end);
+
+  s.failures = check_simulation(*exchange_, brokers_);
+  return s;
+}
+
+namespace {
+void write_file(const std::filesystem::path& path, const std::string& text) {
+  std::ofstream out(path, std::ios::binary);
+  out << text;
+  if (!out) {
+    throw std::runtime_error(fmt::format("cannot write {}", path.string()));
+  }
+}
+} // namespace
+
+void simulation::export_csv(const std::filesystem::path& dir) const {
+  std::filesystem::create_directories(dir);
+  const auto& ex = *impl_->exchange_;
+  const auto ticks = tick_sizes_from(ex.instruments());
+  write_file(dir / "exchange_orders.csv", ex.orders_timetable().to_csv(ticks));
+  write_file(dir / "exchange_trades.csv", ex.trades_timetable().to_csv(ticks));
+  for (const auto& b : impl_->brokers_) {
+    write_file(dir / fmt::format("{}_instruments.csv", b->config().name), b->instruments_timetable().to_csv(ticks));
+    write_file(dir / fmt::format("{}_quotes.csv", b->config().name), b->quotes_timetable().to_csv(ticks));
+  }
+}
+
+simulation::simulation(scenario settings, logger log)
+    : impl_(std::make_unique<impl>(std::move(settings), std::move(log))) {}
+simulation::~simulation() = default;
+
+void simulation::on_event(std::function<void(std::string_view)> sink) { impl_->event_sink_ = std::move(sink); }
+void simulation::on_progress(std::function<void(const simulation_progress&)> sink) {
+  impl_->progress_sink_ = std::move(sink);
+}
+simulation_summary simulation::run() { return impl_->run(); }
+const minibroker::exchange& simulation::exchange() const { return *impl_->exchange_; }
+std::size_t simulation::broker_count() const noexcept { return impl_->brokers_.size(); }
+const minibroker::broker& simulation::broker(std::size_t index) const { return *impl_->brokers_.at(index); }
+
+} // namespace minibroker

@@ -1,0 +1,106 @@
+#include <catch2/catch.hpp>
+
+#include <string>
+
+#include "minibroker/broker/broker.hpp"
+#include "minibroker/exchange/exchange.hpp"
+#include "minibroker/sim/simulation.hpp"
+
+using namespace minibroker;
+
+namespace {
+scenario small_scenario(std::uint64_t seed) {
+  scenario s;
+  s.seed = seed;
+  s.instruments = 4;
+  s.institutions = 3;
+  s.quote_rate = 200;
+  s.order_rate = 5'000;
+  s.orders = 6'000;
+  return s;
+}
+
+struct run_result {
+  simulation_summary summary;
+  std::string events;
+};
+
+run_result run_with_events(const scenario& s) {
+  simulation sim{s, logger::silent()};
+  run_result result;
+  sim.on_event([&](std::string_view line) {
+    result.events.append(line);
+    result.events.push_back('\n');
+  });
+  result.summary = sim.run();
+  return result;
+}
+
+std::string failures_of(const simulation_summary& s) {
+  std::string text;
+  for (const auto& f : s.failures) {
+    text += f + "\n";
+  }
+  return text;
+}
+} // namespace
+
+TEST_CASE("simulation: a virtual-clock run sends every order, drains and is consistent", "[simulation]") {
+  simulation sim{small_scenario(1), logger::silent()};
+  const auto summary = sim.run();
+  INFO(failures_of(summary));
+  CHECK(summary.ok());
+  CHECK(summary.operations_sent == 6'000);
+  CHECK(summary.broker_accepted + summary.broker_rejected == 6'000);
+  CHECK(summary.exchange_received == summary.broker_accepted);
+  CHECK(summary.trades > 100);
+  CHECK(summary.quotes_produced > 0);
+  CHECK(summary.quotes_consumed == summary.quotes_produced * 3); // every broker stores every quote
+  CHECK(summary.reports_back >= summary.exchange_received);
+  CHECK(summary.simulated_seconds == Approx(6'000.0 / 15'000.0).epsilon(0.1));
+}
+
+TEST_CASE("simulation: the same seed gives a byte-identical event log", "[simulation]") {
+  const auto a = run_with_events(small_scenario(42));
+  const auto b = run_with_events(small_scenario(42));
+  CHECK(a.summary.ok());
+  CHECK(a.events.size() > 100'000);
+  CHECK(a.events == b.events);
+}
+
+TEST_CASE("simulation: another seed gives another event log", "[simulation]") {
+  CHECK(run_with_events(small_scenario(1)).events != run_with_events(small_scenario(2)).events);
+}
+
+TEST_CASE("simulation: a duration limit stops the run on simulated time", "[simulation]") {
+  auto s = small_scenario(3);
+  s.orders = 0;
+  s.duration = 0.25;
+  simulation sim{s, logger::silent()};
+  const auto summary = sim.run();
+  INFO(failures_of(summary));
+  CHECK(summary.ok());
+  CHECK(summary.simulated_seconds == Approx(0.25));
+  CHECK(summary.operations_sent > 3'000); // 3 x 5,000/s x 0.25 s, Poisson
+  CHECK(summary.operations_sent < 4'500);
+}
+
+TEST_CASE("simulation: a bad scenario is refused before anything runs", "[simulation]") {
+  auto s = small_scenario(1);
+  s.instruments = 0;
+  CHECK_THROWS_AS(simulation(s, logger::silent()), std::invalid_argument);
+}
+
+TEST_CASE("simulation: a real-clock run on several threads is consistent", "[simulation][threads]") {
+  auto s = small_scenario(5);
+  s.clock = clock_mode::real_time;
+  s.threads = 2;
+  s.order_rate = 20'000;
+  s.orders = 3'000;
+  simulation sim{s, logger::silent()};
+  const auto summary = sim.run();
+  INFO(failures_of(summary));
+  CHECK(summary.ok());
+  CHECK(summary.operations_sent == 3'000);
+  CHECK(summary.latency.end_to_end.count > 0);
+}
