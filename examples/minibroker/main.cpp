@@ -1,5 +1,5 @@
-// minibroker: replay an order flow through the matching engine, generate one, and (soon) run the
-// whole exchange + broker simulation. `minibroker help` lists the commands.
+// minibroker: run the whole exchange + broker simulation, replay an order flow through the
+// matching engine, generate one. `minibroker help` lists the commands.
 #include <cstdio>
 #include <exception>
 #include <string_view>
@@ -11,6 +11,7 @@ namespace {
 constexpr std::string_view usage = R"(usage: minibroker <command> [options]
 
 commands:
+  sim             run the exchange, brokers and order producers in one process, then a summary
   replay FILE     replay an order file (CSV) through the matcher, one JSON event per line
   gen-orders      write a random order file (CSV) to standard output
   help            this text
@@ -33,6 +34,9 @@ int main(int argc, char** argv) {
     }
     if (command == "gen-orders") {
       return minibroker::cli::gen_orders_command(args);
+    }
+    if (command == "sim") {
+      return minibroker::cli::sim_command(args);
     }
     if (command == "help" || command == "--help" || command == "-h") {
       std::fputs(usage.data(), stdout);

@@ -4,6 +4,7 @@
 set -euo pipefail
 bin=$1
 case_name=$2
+source_dir=$(cd "$(dirname "$0")/../.." && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
@@ -74,6 +75,70 @@ gen_orders_refuses_bad_settings)
   expect_exit 2 "$bin" gen-orders --cancel-share 2 2>/dev/null
   expect_exit 2 "$bin" gen-orders --count abc 2>/dev/null
   expect_exit 2 "$bin" gen-orders --tick 0 2>/dev/null
+  ;;
+sim_runs_and_passes_its_checks)
+  "$bin" sim --orders 20000 --instruments 5 --institutions 3 > "$work/out.txt" 2> "$work/err.txt"
+  grep -q "checks: passed" "$work/out.txt" || fail "no passed checks: $(cat "$work/out.txt")"
+  grep -q "end to end" "$work/out.txt" || fail "no latency table"
+  grep -q "EXCHANGE_ORDER_PROCESSOR_QUEUE" "$work/out.txt" || fail "no queue table"
+  grep -q "sent by frontends *20000 " "$work/out.txt" || fail "not 20000 operations"
+  ;;
+sim_json_summary_is_one_object)
+  "$bin" sim --orders 5000 --json --no-status > "$work/out.json" 2>/dev/null
+  /usr/bin/python3 - "$work/out.json" <<'PY' || fail "JSON summary"
+import json, sys
+s = json.load(open(sys.argv[1]))
+assert s["checks_passed"] is True and s["failures"] == [], s["failures"]
+assert s["flow"]["sent"] == 5000, s["flow"]
+assert s["flow"]["trades"] > 0
+assert "end to end" in s["latency"] and s["latency"]["end to end"]["count"] > 0
+assert any(q["queue"] == "EXCHANGE_ORDER_CREATED_QUEUE" for q in s["queues"])
+PY
+  ;;
+sim_same_seed_same_event_file)
+  "$bin" sim --orders 5000 --seed 9 --events "$work/a.jsonl" > /dev/null 2>&1
+  "$bin" sim --orders 5000 --seed 9 --events "$work/b.jsonl" > /dev/null 2>&1
+  "$bin" sim --orders 5000 --seed 10 --events "$work/c.jsonl" > /dev/null 2>&1
+  cmp -s "$work/a.jsonl" "$work/b.jsonl" || fail "same seed, different event files"
+  ! cmp -s "$work/a.jsonl" "$work/c.jsonl" || fail "different seeds, same event file"
+  /usr/bin/python3 -c 'import json,sys; [json.loads(l) for l in open(sys.argv[1])]' "$work/a.jsonl" || fail "not JSON Lines"
+  [ "$(grep -c '"event":"request"' "$work/a.jsonl")" -eq 5000 ] || fail "not one request line per operation"
+  grep -q '"event":"report"' "$work/a.jsonl" || fail "no reports"
+  grep -q '"event":"quote"' "$work/a.jsonl" || fail "no quotes"
+  ;;
+sim_flag_overrides_config_file)
+  printf '{"seed": 3, "instruments": 4, "institutions": 2, "orders": 3000, "mix": {"cancel": 0.3}}\n' > "$work/s.json"
+  "$bin" sim --config "$work/s.json" --institutions 5 --json --no-status > "$work/out.json" 2>/dev/null
+  /usr/bin/python3 - "$work/out.json" <<'PY' || fail "config and flags"
+import json, sys
+s = json.load(open(sys.argv[1]))
+assert s["seed"] == 3 and s["instruments"] == 4, s   # from the file
+assert s["institutions"] == 5, s                     # the flag wins
+assert s["flow"]["sent"] == 3000, s["flow"]
+PY
+  ;;
+sim_export_writes_the_timetables)
+  "$bin" sim --orders 3000 --institutions 2 --export "$work/tables" > /dev/null 2>&1
+  for f in exchange_orders exchange_trades inst1_quotes inst1_instruments inst2_quotes; do
+    [ -s "$work/tables/$f.csv" ] || fail "no $f.csv"
+  done
+  [ "$(wc -l < "$work/tables/exchange_trades.csv")" -gt 1 ] || fail "no trades exported"
+  ;;
+sim_refuses_bad_usage_with_exit_2)
+  expect_exit 2 "$bin" sim --clock sideways 2>/dev/null
+  expect_exit 2 "$bin" sim --threads 2 2>/dev/null   # several threads need the real clock
+  expect_exit 2 "$bin" sim --orders 0 2>/dev/null    # no end
+  expect_exit 2 "$bin" sim --instruments abc 2>/dev/null
+  expect_exit 2 "$bin" sim --config "$work/missing.json" 2>/dev/null
+  printf '{"instrumentz": 3}' > "$work/bad.json"
+  set +e; "$bin" sim --config "$work/bad.json" 2> "$work/err.txt"; code=$?; set -e
+  [ "$code" -eq 2 ] || fail "unknown key: exit $code"
+  grep -q 'unknown key `instrumentz`' "$work/err.txt" || fail "error does not name the key: $(cat "$work/err.txt")"
+  expect_exit 2 "$bin" sim --events /nonexistent-dir/e.jsonl 2>/dev/null
+  ;;
+sim_example_scenario_runs)
+  "$bin" sim --config "$source_dir/examples/scenario.json" --orders 20000 --no-status > "$work/out.txt" 2>/dev/null
+  grep -q "seed 42" "$work/out.txt" || fail "example scenario not read"
   ;;
 *)
   fail "unknown case $case_name"
