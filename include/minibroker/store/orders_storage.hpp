@@ -31,9 +31,9 @@
 #include <functional>
 #include <optional>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
+#include <boost/unordered/unordered_flat_map.hpp>
 #include <fmt/format.h>
 
 #include "minibroker/core/clock.hpp"
@@ -129,8 +129,9 @@ private:
   void set_order_id(order_record& record, order_id id, std::size_t index);
 
   std::deque<order_record> records_;
-  std::unordered_map<client_order_key, std::size_t, client_order_key_hash> by_client_;
-  std::unordered_map<order_id, std::size_t> by_order_;
+  // Open addressing (Boost 1.81's flat map): one probe into a flat array, no node per order.
+  boost::unordered_flat_map<client_order_key, std::size_t, client_order_key_hash> by_client_;
+  boost::unordered_flat_map<order_id, std::size_t, std::hash<order_id>> by_order_;
   std::array<std::size_t, order_status_count> by_status_{};
   orders_storage_stats stats_;
 };
