@@ -27,6 +27,7 @@ void orders_producer::start() {
     throw boost::system::system_error(subscribed.error(), "orders_producer: subscribe");
   }
   running_ = true;
+  next_due_ = scheduler_.time().now();
   schedule_next();
 }
 
@@ -34,7 +35,10 @@ void orders_producer::schedule_next() {
   // Poisson arrivals: exponential gaps with mean 1/rate.
   const double gap_seconds = -std::log(1.0 - random_.unit()) / config_.rate;
   const auto gap = std::chrono::duration_cast<duration>(std::chrono::duration<double>(gap_seconds));
-  scheduler_.schedule_after(gap, [this] { tick(); });
+  // From the previous due time, not from now: a producer woken late (real clock, busy machine)
+  // catches up instead of slowing down, so the offered rate is the configured one.
+  next_due_ += gap;
+  scheduler_.schedule_at(next_due_, [this] { tick(); });
 }
 
 void orders_producer::tick() {

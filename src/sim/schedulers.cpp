@@ -69,7 +69,10 @@ void real_scheduler::arm() {
 void real_scheduler::on_timer() {
   armed_for_.reset();
   const timestamp now = clock_.now();
-  while (!stopped_ && !tasks_.empty() && tasks_.top().at <= now) {
+  // A bounded batch per wake-up: a task that is behind (and schedules its next one in the past)
+  // must not starve the handlers it feeds; the timer, re-armed in the past, fires again at once.
+  constexpr int max_batch = 64;
+  for (int n = 0; n < max_batch && !stopped_ && !tasks_.empty() && tasks_.top().at <= now; ++n) {
     auto next = std::move(const_cast<detail::scheduled_task&>(tasks_.top()));
     tasks_.pop();
     next.task();

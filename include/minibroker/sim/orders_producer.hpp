@@ -89,6 +89,7 @@ private:
   open_orders open_;
   orders_producer_stats stats_;
   std::uint64_t next_client_id_ = 1;
+  timestamp next_due_{}; // when the next operation is due
   bool running_ = false;
   std::function<void()> on_finished_;
   std::function<void(const order_request&, const order_trace&)> on_sent_;
