@@ -1,0 +1,198 @@
+// The end-to-end load bench: orders through the whole in-process pipeline (orders producer ->
+// broker -> exchange -> matcher -> reports back at the broker), with quotes flowing at the same
+// time. Three modes:
+//
+//   saturation  virtual clock: how many orders per wall-clock second the machine pushes through
+//               (median of --repeat runs)
+//   rates       real clock, fixed offered rates (default 10k, 100k, 1M orders/s in all): the rate
+//               achieved and the end-to-end latency percentiles
+//   soak        real clock at one rate for --duration seconds: resident memory over time, so a
+//               leak shows
+//
+// Usage: minibroker_pipeline_load [--mode saturation|rates|soak|all] [options]; --help lists them.
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include <boost/program_options.hpp>
+#include <fmt/format.h>
+
+#include "minibroker/sim/simulation.hpp"
+
+namespace {
+
+using namespace minibroker;
+using wall_clock = std::chrono::steady_clock;
+
+// Resident and peak resident memory of this process, in KiB, from /proc/self/status.
+struct memory_use {
+  long rss_kib = 0;
+  long peak_kib = 0;
+};
+
+memory_use read_memory() {
+  memory_use m;
+  std::ifstream status("/proc/self/status");
+  std::string key;
+  while (status >> key) {
+    if (key == "VmRSS:") {
+      status >> m.rss_kib;
+    } else if (key == "VmHWM:") {
+      status >> m.peak_kib;
+    }
+    status.ignore(1 << 12, '\n');
+  }
+  return m;
+}
+
+struct run_result {
+  simulation_summary summary;
+  double wall_seconds = 0;
+};
+
+run_result run(const scenario& s, const std::function<void(const simulation_progress&)>& progress = {}) {
+  simulation sim(s, logger{nullptr}); // quiet: no sink
+  if (progress) {
+    sim.on_progress(progress);
+  }
+  const auto started = wall_clock::now();
+  run_result r{sim.run(), 0};
+  r.wall_seconds = std::chrono::duration<double>(wall_clock::now() - started).count();
+  if (!r.summary.ok()) {
+    for (const auto& f : r.summary.failures) {
+      std::cerr << "check failed: " << f << "\n";
+    }
+    throw std::runtime_error("the run is inconsistent");
+  }
+  return r;
+}
+
+std::string us(duration d) { return fmt::format("{:.1f}", static_cast<double>(d.count()) / 1e3); }
+
+void saturation(scenario s, int repeat) {
+  s.clock = clock_mode::virtual_time;
+  s.threads = 1;
+  std::vector<double> rates;
+  fmt::print("saturation (virtual clock): {} operations, {} instruments at {} quotes/s each, {} institutions\n",
+             s.orders, s.instruments, s.quote_rate, s.institutions);
+  for (int i = 0; i < repeat; ++i) {
+    const auto r = run(s);
+    const double rate = static_cast<double>(r.summary.operations_sent) / r.wall_seconds;
+    rates.push_back(rate);
+    fmt::print("  run {}: {:.0f} orders/s ({} reports, {} trades, {} quotes produced, {:.2f} s)\n", i + 1, rate,
+               r.summary.reports_back, r.summary.trades, r.summary.quotes_produced, r.wall_seconds);
+  }
+  std::sort(rates.begin(), rates.end());
+  fmt::print("  median: {:.0f} orders/s end to end\n\n", rates[rates.size() / 2]);
+}
+
+void fixed_rates(scenario s, const std::vector<double>& offered, double seconds) {
+  s.clock = clock_mode::real_time;
+  s.orders = 0;
+  s.duration = seconds;
+  fmt::print("fixed offered rates (real clock, {} s each, {} institutions, {} thread(s)), latency in microseconds\n",
+             seconds, s.institutions, s.threads);
+  fmt::print("{:>12} {:>12} {:>9} {:>9} {:>9} {:>9} {:>9} {:>10}\n", "offered/s", "achieved/s", "p50", "p90", "p99",
+             "p99.9", "max", "quotes/s");
+  for (const double rate : offered) {
+    s.order_rate = rate / static_cast<double>(s.institutions);
+    const auto r = run(s);
+    const auto& e2e = r.summary.latency.end_to_end;
+    fmt::print("{:>12.0f} {:>12.0f} {:>9} {:>9} {:>9} {:>9} {:>9} {:>10.0f}\n", rate,
+               static_cast<double>(r.summary.operations_sent) / r.summary.simulated_seconds, us(e2e.p50), us(e2e.p90),
+               us(e2e.p99), us(e2e.p999), us(e2e.max),
+               static_cast<double>(r.summary.quotes_produced) / r.summary.simulated_seconds);
+  }
+  fmt::print("\n");
+}
+
+void soak(scenario s, double rate, double seconds, double every) {
+  s.clock = clock_mode::real_time;
+  s.orders = 0;
+  s.duration = seconds;
+  s.order_rate = rate / static_cast<double>(s.institutions);
+  fmt::print("soak (real clock, {:.0f} orders/s for {} s): memory every {} s\n", rate, seconds, every);
+  fmt::print("{:>10} {:>14} {:>12} {:>12}\n", "seconds", "operations", "rss MiB", "peak MiB");
+  double next = every;
+  const auto r = run(s, [&](const simulation_progress& p) {
+    if (p.simulated_seconds >= next) {
+      const auto m = read_memory();
+      fmt::print("{:>10.0f} {:>14} {:>12.1f} {:>12.1f}\n", p.simulated_seconds, p.operations_sent,
+                 static_cast<double>(m.rss_kib) / 1024.0, static_cast<double>(m.peak_kib) / 1024.0);
+      std::fflush(stdout);
+      next += every;
+    }
+  });
+  const auto m = read_memory();
+  fmt::print("done: {} operations, {} trades; peak resident memory {:.1f} MiB (retention {} rows per timetable)\n\n",
+             r.summary.operations_sent, r.summary.trades, static_cast<double>(m.peak_kib) / 1024.0, s.retention_rows);
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+  namespace po = boost::program_options;
+  std::string mode = "all";
+  scenario s;
+  s.orders = 1'000'000;
+  int repeat = 3;
+  std::vector<double> offered{10'000, 100'000, 1'000'000};
+  double rate_seconds = 3;
+  double soak_rate = 50'000;
+  double soak_seconds = 300;
+  double soak_every = 10;
+  po::options_description described("minibroker_pipeline_load [options]");
+  described.add_options()("help,h", "this text")("mode", po::value(&mode)->default_value(mode),
+                                                 "saturation, rates, soak or all (all: saturation then rates)")(
+      "orders", po::value(&s.orders)->default_value(s.orders), "saturation: operations per run")(
+      "repeat", po::value(&repeat)->default_value(repeat), "saturation: runs (the median is reported)")(
+      "instruments", po::value(&s.instruments)->default_value(s.instruments), "instruments")(
+      "institutions", po::value(&s.institutions)->default_value(s.institutions), "institutions (brokers)")(
+      "quote-rate", po::value(&s.quote_rate)->default_value(s.quote_rate),
+      "quotes per second per instrument")("seed", po::value(&s.seed)->default_value(s.seed), "random seed")(
+      "threads", po::value(&s.threads)->default_value(s.threads), "rates and soak: io threads")(
+      "rate", po::value(&offered)->multitoken(), "rates: offered orders per second in all (repeatable)")(
+      "rate-seconds", po::value(&rate_seconds)->default_value(rate_seconds), "rates: seconds per rate")(
+      "soak-rate", po::value(&soak_rate)->default_value(soak_rate), "soak: orders per second in all")(
+      "duration", po::value(&soak_seconds)->default_value(soak_seconds), "soak: seconds")(
+      "every", po::value(&soak_every)->default_value(soak_every), "soak: seconds between memory lines");
+  po::variables_map vm;
+  try {
+    po::store(po::parse_command_line(argc, argv, described), vm);
+    po::notify(vm);
+  } catch (const po::error& e) {
+    std::cerr << e.what() << "\n" << described;
+    return 2;
+  }
+  if (vm.count("help") != 0) {
+    std::cout << described;
+    return 0;
+  }
+  if (auto error = validate(s)) {
+    std::cerr << *error << "\n";
+    return 2;
+  }
+  try {
+    if (mode == "saturation" || mode == "all") {
+      saturation(s, std::max(1, repeat));
+    }
+    if (mode == "rates" || mode == "all") {
+      fixed_rates(s, offered, rate_seconds);
+    }
+    if (mode == "soak") {
+      soak(s, soak_rate, soak_seconds, soak_every);
+    }
+    if (mode != "saturation" && mode != "rates" && mode != "soak" && mode != "all") {
+      std::cerr << "unknown --mode `" << mode << "`\n";
+      return 2;
+    }
+  } catch (const std::exception& e) {
+    std::cerr << e.what() << "\n";
+    return 1;
+  }
+  return 0;
+}
