@@ -1,0 +1,80 @@
+#pragma once
+// Internal: one WebSocket connection, the base of the four endpoints' sessions. Kept alive by
+// shared_from_this while an operation is pending; at most one write in flight; what waits to be
+// written is an outbound_queue, then whatever pull() gives (an execution-report cursor). Every
+// handler runs on the server's strand, the socket's executor.
+//
+// Ends: a read error (the peer closed, idle timeout, an oversize message, a network error), a
+// failed write, or close(). finish() runs once, counts, and calls on_closed() so the endpoint can
+// unregister.
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "beast.hpp"
+#include "minibroker/ws/exchange_server.hpp"
+#include "outbound_queue.hpp"
+
+namespace minibroker::ws::detail {
+
+class ws_session : public std::enable_shared_from_this<ws_session> {
+public:
+  using message = outbound_queue::message;
+  using state_ptr = std::shared_ptr<exchange_server::state>;
+
+  ws_session(beast::tcp_stream&& stream, state_ptr state, endpoint kind);
+  virtual ~ws_session();
+  ws_session(const ws_session&) = delete;
+  ws_session& operator=(const ws_session&) = delete;
+
+  // Completes the WebSocket handshake for `req`, then on_open() and the read loop.
+  void run(request req);
+
+  // Queues a message that must be delivered. When the queue is full the connection is closed
+  // (close code 4001, counted) and the message is not queued: false.
+  bool send(message m);
+  bool send(std::string text) { return send(std::make_shared<const std::string>(std::move(text))); }
+  // Queues the latest value for `key`, replacing one still waiting (counted as conflated).
+  void send_latest(std::size_t key, message m);
+  // Starts the closing handshake; the socket is shut after the handshake timeout regardless.
+  void close(std::uint16_t code, std::string_view reason);
+  // As close(4001), counted as a slow consumer.
+  void close_slow(std::string_view reason);
+
+  [[nodiscard]] endpoint kind() const noexcept { return kind_; }
+  [[nodiscard]] bool live() const noexcept { return open_ && !closing_ && !finished_; }
+
+protected:
+  virtual void on_open() = 0;
+  virtual void on_text(std::string_view text) = 0;
+  virtual void on_closed() {}
+  // Called when the queue is empty and no write is in flight: the next message, or nullptr.
+  virtual message pull() { return nullptr; }
+  // Starts a write if none is in flight and something is waiting.
+  void kick();
+
+  [[nodiscard]] exchange_server::state& state() const noexcept { return *state_; }
+
+private:
+  void on_accept(beast::error_code ec);
+  void do_read();
+  void on_read(beast::error_code ec, std::size_t bytes);
+  void on_write(beast::error_code ec, std::size_t bytes);
+  void finish();
+
+  state_ptr state_;
+  endpoint kind_;
+  websocket::stream<beast::tcp_stream> ws_;
+  beast::flat_buffer buffer_;
+  outbound_queue queue_;
+  message in_flight_;
+  asio::steady_timer close_timer_;
+  bool open_ = false;
+  bool writing_ = false;
+  bool closing_ = false;
+  bool finished_ = false;
+};
+
+} // namespace minibroker::ws::detail
