@@ -13,5 +13,6 @@ using arguments = std::vector<std::string>;
 int replay_command(const arguments& args);
 int gen_orders_command(const arguments& args);
 int sim_command(const arguments& args);
+int exchange_command(const arguments& args);
 
 } // namespace minibroker::cli

@@ -12,6 +12,7 @@ constexpr std::string_view usage = R"(usage: minibroker <command> [options]
 
 commands:
   sim             run the exchange, brokers and order producers in one process, then a summary
+  exchange        run the exchange behind its WebSocket server (docs/protocol.md)
   replay FILE     replay an order file (CSV) through the matcher, one JSON event per line
   gen-orders      write a random order file (CSV) to standard output
   help            this text
@@ -37,6 +38,9 @@ int main(int argc, char** argv) {
     }
     if (command == "sim") {
       return minibroker::cli::sim_command(args);
+    }
+    if (command == "exchange") {
+      return minibroker::cli::exchange_command(args);
     }
     if (command == "help" || command == "--help" || command == "-h") {
       std::fputs(usage.data(), stdout);
