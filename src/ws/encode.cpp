@@ -44,7 +44,7 @@ std::string_view describe(reject_reason r) noexcept {
 
 std::string encode_instrument(const instrument& i) {
   fmt::memory_buffer out;
-  append(out, R"({"type":"instrument","symbol":)");
+  fmt::format_to(std::back_inserter(out), R"({{"type":"instrument","id":{},"symbol":)", i.id);
   append_json_string(out, i.symbol);
   append(out, R"(,"name":)");
   append_json_string(out, i.name);

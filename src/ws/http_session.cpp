@@ -89,7 +89,7 @@ void http_session::route(request req) {
     refuse(refusal::not_found, fmt::format("no such path: {}", path), keep_alive);
     return;
   }
-  if (req.method() != http::verb::get && req.method() != http::verb::head) {
+  if (req.method() != http::verb::get) {
     refuse(refusal::method_not_allowed, fmt::format("{} takes GET only", path), keep_alive);
     return;
   }

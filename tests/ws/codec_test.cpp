@@ -177,7 +177,7 @@ TEST_CASE("codec: instruments and quotes encode with decimal prices on the tick"
   const auto i = abc();
   CHECK(
       encode_instrument(i) ==
-      R"({"type":"instrument","symbol":"ABC","name":"Abc \"Corp\"","currency":"USD","tick_size":"0.05","lot_size":10,)"
+      R"({"type":"instrument","id":3,"symbol":"ABC","name":"Abc \"Corp\"","currency":"USD","tick_size":"0.05","lot_size":10,)"
       R"("reference_price":"10.00","status":"trading"})");
   quote q{i.id, price{199}, quantity{20}, price{201}, quantity{30}, price{200}, timestamp{duration{1234}}, 8};
   CHECK(encode_quote(q, i) ==

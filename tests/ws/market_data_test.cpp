@@ -15,6 +15,7 @@ TEST_CASE("server: /ws/instruments sends every instrument then snapshot_end", "[
   for (std::uint32_t id = 1; id <= 3; ++id) {
     const auto m = c.read_json();
     CHECK(str(m, "type") == "instrument");
+    CHECK(num(m, "id") == id);
     CHECK(str(m, "symbol") == f.definition(id).symbol);
     CHECK(str(m, "tick_size") == f.definition(id).tick_size.to_string());
     CHECK(str(m, "reference_price") == f.px(id));

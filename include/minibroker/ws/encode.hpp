@@ -14,7 +14,7 @@
 
 namespace minibroker::ws {
 
-// {"type":"instrument","symbol":..,"name":..,"currency":..,"tick_size":"0.01","lot_size":1,
+// {"type":"instrument","id":..,"symbol":..,"name":..,"currency":..,"tick_size":"0.01","lot_size":1,
 //  "reference_price":"10.00","status":"trading"}
 std::string encode_instrument(const instrument& i);
 

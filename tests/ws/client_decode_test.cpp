@@ -1,0 +1,131 @@
+#include <catch2/catch.hpp>
+
+#include "minibroker/ws/client_decode.hpp"
+#include "minibroker/ws/encode.hpp"
+
+using namespace minibroker;
+using namespace minibroker::ws;
+
+namespace {
+
+instrument abc() {
+  instrument i;
+  i.id = instrument_id{3};
+  i.symbol = "ABC";
+  i.name = "Abc \"Corp\"";
+  i.currency = "USD";
+  i.tick_size = decimal{5, 2};
+  i.lot_size = quantity{10};
+  i.reference_price = price{200};
+  i.status = instrument_status::halted;
+  return i;
+}
+
+instrument_directory known() {
+  instrument_directory d;
+  d.put(abc());
+  return d;
+}
+
+template <class T>
+T decoded(const std::string& text) {
+  auto r = decode_server_message(text, known());
+  REQUIRE(r.has_value());
+  REQUIRE(std::holds_alternative<T>(*r));
+  return std::get<T>(*r);
+}
+
+} // namespace
+
+TEST_CASE("client codec: instruments and quotes round-trip", "[ws][client_codec]") {
+  const auto i = decoded<instrument>(encode_instrument(abc()));
+  CHECK(i.id == instrument_id{3});
+  CHECK(i.symbol == "ABC");
+  CHECK(i.name == "Abc \"Corp\"");
+  CHECK(i.tick_size == decimal{5, 2});
+  CHECK(i.lot_size == quantity{10});
+  CHECK(i.reference_price == price{200});
+  CHECK(i.status == instrument_status::halted);
+
+  const quote q{instrument_id{3},          price{199}, quantity{20}, price{201}, quantity{30}, price{200},
+                timestamp{duration{1234}}, 8};
+  const auto back = decoded<quote>(encode_quote(q, abc()));
+  CHECK(fmt::format("{}", back) == fmt::format("{}", q));
+  CHECK(decoded<snapshot_end_message>(encode_snapshot_end(4)).count == 4);
+}
+
+TEST_CASE("client codec: acks, rejects and errors round-trip", "[ws][client_codec]") {
+  execution_report r;
+  r.instrument = instrument_id{3};
+  r.client_id = client_order_id{12};
+  r.order = order_id{99};
+  r.status = order_status::partially_filled;
+  r.cum_qty = quantity{10};
+  r.open_qty = quantity{20};
+  const auto a = decoded<ack_message>(encode_ack(request_kind::replace, r, abc()));
+  CHECK(a.kind == request_kind::replace);
+  CHECK(a.id == client_order_id{12});
+  CHECK(a.order == order_id{99});
+  CHECK(a.status == order_status::partially_filled);
+  CHECK(a.open_qty == quantity{20});
+
+  const auto j = decoded<reject_message>(
+      encode_reject(request_kind::cancel, client_order_id{5}, "ABC", reject_reason::unknown_order, "gone"));
+  CHECK(j.kind == request_kind::cancel);
+  CHECK(j.id == client_order_id{5});
+  CHECK(j.reason == reject_reason::unknown_order);
+  CHECK(j.text == "gone");
+
+  const auto e = decoded<error_message>(encode_error(codec_error::missing_field, "missing", client_order_id{4}));
+  CHECK(e.code == codec_error::missing_field);
+  CHECK(e.id == client_order_id{4});
+  CHECK_FALSE(decoded<error_message>(encode_error(codec_error::binary_frame, "x")).id.has_value());
+}
+
+TEST_CASE("client codec: execution reports round-trip", "[ws][client_codec]") {
+  execution_report r;
+  r.time = timestamp{duration{5}};
+  r.instrument = instrument_id{3};
+  r.order = order_id{4};
+  r.client_id = client_order_id{12};
+  r.type = exec_type::trade;
+  r.status = order_status::partially_filled;
+  r.side = side::sell;
+  r.tif = time_in_force::ioc;
+  r.order_price = price{201};
+  r.order_qty = quantity{30};
+  r.last_price = price{201};
+  r.last_qty = quantity{10};
+  r.cum_qty = quantity{10};
+  r.open_qty = quantity{20};
+  r.trade = trade_id{6};
+  const auto m = decoded<report_message>(encode_report(7, r, abc()));
+  CHECK(m.seq == 7);
+  CHECK(fmt::format("{}", m.report) == fmt::format("{}", r));
+  CHECK(m.report.time == r.time);
+
+  execution_report rej;
+  rej.instrument = instrument_id{3};
+  rej.client_id = client_order_id{13};
+  rej.type = exec_type::rejected;
+  rej.status = order_status::rejected;
+  rej.reason = reject_reason::instrument_halted;
+  const auto back = decoded<report_message>(encode_report(8, rej, abc()));
+  CHECK(fmt::format("{}", back.report) == fmt::format("{}", rej));
+}
+
+TEST_CASE("client codec: unknown symbols, types and bad prices are specific errors", "[ws][client_codec]") {
+  auto error = [](std::string_view text) {
+    auto r = decode_server_message(text, known());
+    REQUIRE_FALSE(r.has_value());
+    return std::string(to_string(r.error().code)) + ": " + r.error().text;
+  };
+  CHECK(error(R"({"type":"quote","symbol":"XYZ","seq":1,"bid":"1","bid_size":1,"ask":"1","ask_size":1,)"
+              R"("last":"1","time":0})") == R"(invalid_value: unknown symbol "XYZ")");
+  CHECK(error(R"({"type":"pong"})") == R"(unknown_type: unknown message type "pong")");
+  CHECK(error(R"({"type":"snapshot_end","count":-1})") == R"(invalid_value: field "count" must not be negative)");
+  CHECK(error(R"({"type":"quote","symbol":"ABC","seq":1,"bid":"9.99","bid_size":1,"ask":"1","ask_size":1,)"
+              R"("last":"1","time":0})")
+            .starts_with(R"(invalid_value: field "bid": "9.99")"));
+  CHECK(error("[]").starts_with("not_an_object"));
+}
