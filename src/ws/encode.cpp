@@ -132,4 +132,40 @@ std::string encode_report(sequence_number seq, const execution_report& r, const 
   return done(out);
 }
 
+std::string encode_request(const order_request& r, const instrument& i) {
+  fmt::memory_buffer out;
+  const auto it = std::back_inserter(out);
+  std::visit(
+      [&](const auto& x) {
+        using T = std::decay_t<decltype(x)>;
+        if constexpr (std::is_same_v<T, new_order_request>) {
+          fmt::format_to(it, R"({{"type":"new","id":{},"symbol":)", x.id);
+          append_json_string(out, i.symbol);
+          fmt::format_to(it, R"(,"side":"{}","order_type":"{}","tif":"{}")", x.side, x.type, x.tif);
+          if (x.limit_price) {
+            append(out, R"(,"price":)");
+            append_price(out, *x.limit_price, i.tick_size);
+          }
+          fmt::format_to(it, R"(,"qty":{}}})", x.qty);
+        } else if constexpr (std::is_same_v<T, cancel_request>) {
+          fmt::format_to(it, R"({{"type":"cancel","id":{},"symbol":)", x.id);
+          append_json_string(out, i.symbol);
+          out.push_back('}');
+        } else {
+          fmt::format_to(it, R"({{"type":"replace","id":{},"symbol":)", x.id);
+          append_json_string(out, i.symbol);
+          if (x.new_price) {
+            append(out, R"(,"price":)");
+            append_price(out, *x.new_price, i.tick_size);
+          }
+          if (x.new_open_qty) {
+            fmt::format_to(it, R"(,"qty":{})", *x.new_open_qty);
+          }
+          out.push_back('}');
+        }
+      },
+      r);
+  return done(out);
+}
+
 } // namespace minibroker::ws

@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include "minibroker/ws/decode.hpp"
+#include "minibroker/ws/encode.hpp"
 #include "minibroker/ws/order_translation.hpp"
 
 using namespace minibroker;
@@ -88,4 +89,27 @@ TEST_CASE("translation: the directory finds by symbol and id and updates in plac
   d.put(halted);
   CHECK(d.all().size() == 2);
   CHECK(d.find("ABC")->status == instrument_status::halted);
+}
+
+TEST_CASE("translation: an encoded request decodes and translates back to itself", "[ws][translation]") {
+  const auto d = directory();
+  const institution_id bravo{2};
+  const std::vector<order_request> requests{
+      new_order_request{bravo, client_order_id{1}, instrument_id{1}, side::sell, order_type::limit, time_in_force::fok,
+                        price{201}, quantity{30}},
+      new_order_request{bravo, client_order_id{2}, instrument_id{2}, side::buy, order_type::market, time_in_force::ioc,
+                        std::nullopt, quantity{5}},
+      cancel_request{bravo, client_order_id{3}, instrument_id{1}},
+      replace_request{bravo, client_order_id{4}, instrument_id{1}, price{199}, std::nullopt},
+      replace_request{bravo, client_order_id{5}, instrument_id{2}, std::nullopt, quantity{7}},
+  };
+  for (const auto& r : requests) {
+    const auto text = encode_request(r, *d.find(instrument_of(r)));
+    auto m = decode_order_message(text);
+    REQUIRE(m.has_value());
+    auto back = to_order_request(*m, bravo, d);
+    REQUIRE(back.has_value());
+    CHECK(std::visit([](const auto& x) { return fmt::format("{}", x); }, *back) ==
+          std::visit([](const auto& x) { return fmt::format("{}", x); }, r));
+  }
 }

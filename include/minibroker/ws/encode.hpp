@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "minibroker/core/records.hpp"
+#include "minibroker/gateway/order_trace.hpp"
 #include "minibroker/ws/codec_error.hpp"
 #include "minibroker/ws/messages.hpp"
 
@@ -42,6 +43,12 @@ inline std::string encode_error(const decode_error& e) { return encode_error(e.c
 //  "last_qty":..,"trade_id":..][,"reason":..,"text":..],"time":..}
 // `seq` is the institution's report sequence number (1, 2, ...), not the instrument's.
 std::string encode_report(sequence_number seq, const execution_report& r, const instrument& i);
+
+// The client's side: a request for /ws/order, naming `i` (the request's instrument) by symbol.
+// {"type":"new","id":..,"symbol":..,"side":..,"order_type":..,"tif":..[,"price":..],"qty":..}
+// {"type":"cancel","id":..,"symbol":..}
+// {"type":"replace","id":..,"symbol":..[,"price":..][,"qty":..]}
+std::string encode_request(const order_request& r, const instrument& i);
 
 // A sentence for each reject reason, for the "text" of rejects and reports.
 std::string_view describe(reject_reason r) noexcept;
