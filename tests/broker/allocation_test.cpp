@@ -7,25 +7,11 @@
 
 #include <catch2/catch.hpp>
 
-#include <atomic>
-#include <cstdlib>
-#include <new>
+#include "counting_new.hpp"
 
 #include "scenario.hpp"
 
-namespace {
-std::atomic<long> allocations{0};
-} // namespace
-
-void* operator new(std::size_t n) {
-  allocations.fetch_add(1, std::memory_order_relaxed);
-  if (void* p = std::malloc(n == 0 ? 1 : n)) {
-    return p;
-  }
-  throw std::bad_alloc{};
-}
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+using minibroker::test::allocations;
 
 using namespace minibroker;
 using namespace minibroker::test;
@@ -58,11 +44,11 @@ TEST_CASE("broker: quotes and cancel or replace requests allocate nothing in ste
     round(); // warm up: queue slots, route caches, the timetable's rows, asio's handler memory
   }
   const std::size_t sent_before = s.gateway.sent.size();
-  const long before = allocations.load();
+  const long before = allocations();
   for (int i = 0; i < 3; ++i) {
     round();
   }
-  const long allocated = allocations.load() - before;
+  const long allocated = allocations() - before;
   CHECK(allocated == 0);
   CHECK(s.gateway.sent.size() - sent_before == 1'500);
   CHECK(s.b.stats().market_data_stored.quotes_stored == 3'000);

@@ -2,28 +2,14 @@
 
 #include <catch2/catch.hpp>
 
-#include <atomic>
-#include <cstdlib>
-#include <new>
+#include "counting_new.hpp"
 
 #include <boost/asio/io_context.hpp>
 
 #include "minibroker/bus/in_memory_bus.hpp"
 #include "minibroker/core/records.hpp"
 
-namespace {
-std::atomic<long> allocations{0}; // this test program only: counts operator new calls
-} // namespace
-
-void* operator new(std::size_t n) {
-  allocations.fetch_add(1, std::memory_order_relaxed);
-  if (void* p = std::malloc(n == 0 ? 1 : n)) {
-    return p;
-  }
-  throw std::bad_alloc{};
-}
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+using minibroker::test::allocations;
 
 using namespace minibroker;
 
@@ -54,10 +40,10 @@ TEST_CASE("bus: publish and delivery allocate nothing in steady state", "[bus][a
   for (int i = 0; i < 3; ++i) {
     round(); // warm up: slots, queue blocks, the route cache, asio's handler memory
   }
-  const long before = allocations.load();
+  const long before = allocations();
   for (int i = 0; i < 3; ++i) {
     round();
   }
-  CHECK(allocations.load() - before == 0);
+  CHECK(allocations() - before == 0);
   CHECK(handled > 0);
 }

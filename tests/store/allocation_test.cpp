@@ -2,26 +2,14 @@
 
 #include <catch2/catch.hpp>
 
-#include <cstdlib>
-#include <new>
+#include "counting_new.hpp"
+
 #include <string>
 #include <vector>
 
 #include "minibroker/store/timetable.hpp"
 
-namespace {
-long allocations = 0; // this test program only: counts operator new calls
-} // namespace
-
-void* operator new(std::size_t n) {
-  ++allocations;
-  if (void* p = std::malloc(n == 0 ? 1 : n)) {
-    return p;
-  }
-  throw std::bad_alloc{};
-}
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+using minibroker::test::allocations;
 
 using namespace minibroker;
 
@@ -48,10 +36,10 @@ TEST_CASE("timetable: appends in steady state allocate nothing", "[timetable][re
     }
   };
   feed(10'000); // warm up: indexes and storage reach their steady-state size
-  const long before = allocations;
+  const long before = allocations();
   CHECK(before > 0); // the counter sees the warm-up's allocations
   feed(10'000);
-  const long during = allocations - before;
+  const long during = allocations() - before;
   CHECK(during == 0);
   CHECK(quotes.size() == 500);
   CHECK(instruments.size() == 50);
