@@ -145,8 +145,13 @@ void simulation::impl::build() {
     bc.instruments_retention = retention;
     bc.quotes_retention = retention;
     bc.log = log_;
+    // On one thread the io_context itself is serial: a strand per broker would only add a lock
+    // and a second hop to every message.
+    const boost::asio::any_io_executor broker_executor =
+        settings_.threads == 1 ? boost::asio::any_io_executor(io_.get_executor())
+                               : boost::asio::any_io_executor(boost::asio::make_strand(io_));
     auto& b = *brokers_.emplace_back(
-        std::make_unique<minibroker::broker>(io_, clock_, exchange_->feed(), *gateways_.back(), bc));
+        std::make_unique<minibroker::broker>(broker_executor, clock_, exchange_->feed(), *gateways_.back(), bc));
 
     scheduler* producer_scheduler = virtual_scheduler_.get();
     if (!virtual_time) {
