@@ -55,6 +55,10 @@ void exchange_server::state::shut_down() {
   accepting = false;
   detail::beast::error_code ignored;
   acceptor.close(ignored);
+  close_sessions();
+}
+
+void exchange_server::state::close_sessions() {
   for (const auto& w : sessions) {
     if (const auto s = w.lock()) {
       s->close(static_cast<std::uint16_t>(detail::websocket::close_code::going_away), "the exchange is shutting down");
@@ -125,6 +129,10 @@ void exchange_server::start() {
 void exchange_server::stop() {
   state_->detach();
   boost::asio::post(state_->strand, [st = state_] { st->shut_down(); });
+}
+
+void exchange_server::disconnect_all() {
+  boost::asio::post(state_->strand, [st = state_] { st->close_sessions(); });
 }
 
 std::uint16_t exchange_server::port() const noexcept { return state_->bound_port.load(); }

@@ -27,6 +27,8 @@ struct exchange_server::state : std::enable_shared_from_this<exchange_server::st
   void track(const std::shared_ptr<detail::ws_session>& s);
   // On the strand: closes the acceptor and every connection.
   void shut_down();
+  // On the strand: closes every WebSocket connection (1001).
+  void close_sessions();
   // Detaches from the exchange (thread-safe, idempotent).
   void detach();
 

@@ -46,6 +46,9 @@ public:
   void start();
   // Stops accepting, closes every connection (close code 1001), detaches from the exchange.
   void stop();
+  // Closes every WebSocket connection (close code 1001) and goes on accepting: clients reconnect
+  // and resume (fault tests, maintenance).
+  void disconnect_all();
 
   // The bound port and address (after start()).
   [[nodiscard]] std::uint16_t port() const noexcept;
