@@ -8,7 +8,7 @@ install(DIRECTORY ${PROJECT_SOURCE_DIR}/include/minibroker DESTINATION ${CMAKE_I
         FILES_MATCHING PATTERN "*.hpp")
 set(minibroker_install_targets minibroker_core)
 if(TARGET minibroker_ws)
-  list(APPEND minibroker_install_targets minibroker_ws)
+  list(APPEND minibroker_install_targets minibroker_ws_codec minibroker_ws)
 endif()
 install(TARGETS ${minibroker_install_targets} EXPORT minibroker_targets
         ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
