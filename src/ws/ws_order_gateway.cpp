@@ -30,26 +30,32 @@ struct ws_order_gateway::impl : std::enable_shared_from_this<ws_order_gateway::i
       : strand(boost::asio::make_strand(executor)), config(std::move(c)), institution(who), name(std::move(n)),
         token(std::move(t)), backoff(config.reconnect_min), timer(strand) {}
 
+  // The callbacks hold the gateway weakly: it owns its connections, and a strong reference back
+  // would be a cycle that outlives the io_context whenever a read is still pending.
   std::shared_ptr<detail::ws_reader> connection(std::string target, bool authenticated, bool orders) {
-    auto self = shared_from_this();
+    const std::weak_ptr<impl> weak = weak_from_this();
     const std::uint64_t gen = generation;
     return std::make_shared<detail::ws_reader>(
         strand, config, std::move(target),
-        [self, gen, orders] {
-          self->connects.fetch_add(1, std::memory_order_relaxed);
-          if (gen == self->generation && orders) {
-            self->on_orders_open();
+        [weak, gen, orders] {
+          if (auto self = weak.lock()) {
+            self->connects.fetch_add(1, std::memory_order_relaxed);
+            if (gen == self->generation && orders) {
+              self->on_orders_open();
+            }
           }
         },
-        [self, gen](std::string_view text) {
-          if (gen == self->generation) {
+        [weak, gen](std::string_view text) {
+          if (auto self = weak.lock(); self && gen == self->generation) {
             self->on_message(text);
           }
         },
-        [self, gen](detail::beast::error_code) {
-          self->disconnects.fetch_add(1, std::memory_order_relaxed);
-          if (gen == self->generation) {
-            self->on_end();
+        [weak, gen](detail::beast::error_code) {
+          if (auto self = weak.lock()) {
+            self->disconnects.fetch_add(1, std::memory_order_relaxed);
+            if (gen == self->generation) {
+              self->on_end();
+            }
           }
         },
         authenticated ? token : std::string{});
