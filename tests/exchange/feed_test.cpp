@@ -56,7 +56,7 @@ TEST_CASE("feed: a subscriber gets the snapshot first, then every update in orde
   }
 }
 
-TEST_CASE("feed: unsubscribe stops the stream at once; other subscribers go on", "[exchange][feed]") {
+TEST_CASE("feed: unsubscribe stops the stream at once, other subscribers go on", "[exchange][feed]") {
   scenario s(flowing(2));
   feed_recorder gone, stays;
   auto strand = boost::asio::make_strand(s.io);

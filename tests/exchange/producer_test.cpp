@@ -111,7 +111,7 @@ TEST_CASE("producer: quotes come at the configured rate per instrument, in virtu
                        [](const quote& a, const quote& b) { return a.time < b.time; }));
 }
 
-TEST_CASE("producer: stop makes the pending ticks no-ops; start again resumes", "[exchange][producer]") {
+TEST_CASE("producer: stop makes the pending ticks no-ops, start again resumes", "[exchange][producer]") {
   producer_rig rig(config(3, 2, 10));
   rig.producer.start();
   rig.run_for(1s);

@@ -128,7 +128,7 @@ TEST_CASE("book: FOK fills completely at once or does nothing", "[book][fok]") {
                     });
 }
 
-TEST_CASE("book: a market order takes what there is; its remainder expires and never rests", "[book][market]") {
+TEST_CASE("book: a market order takes what there is, its remainder expires and never rests", "[book][market]") {
   scenario s;
   s.sell(B, 1, 5, 100);
   s.sell(B, 2, 5, 105);

@@ -143,7 +143,7 @@ private:
 };
 } // namespace
 
-TEST_CASE("matcher: a listener may submit from a callback; the requests run after the current dispatch, in order",
+TEST_CASE("matcher: a listener may submit from a callback, the requests run after the current dispatch, in order",
           "[matcher][reentrant]") {
   scenario s;
   reacting_listener reacting{s.matcher};

@@ -43,7 +43,7 @@ TEST_CASE("virtual scheduler: ready handlers run before time moves on", "[schedu
   CHECK(log == std::vector<std::string>{"task", "posted@1000000000", "chained", "later"});
 }
 
-TEST_CASE("virtual scheduler: a task may schedule more; run stops at the horizon", "[scheduler]") {
+TEST_CASE("virtual scheduler: a task may schedule more, run stops at the horizon", "[scheduler]") {
   boost::asio::io_context io;
   virtual_clock clock;
   virtual_scheduler sched{io, clock};

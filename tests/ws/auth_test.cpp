@@ -39,7 +39,7 @@ TEST_CASE("server: a token reads only its own institution's reports", "[ws][serv
   CHECK(f.server.stats().refused(refusal::forbidden) == 1);
 }
 
-TEST_CASE("server: market data is public; an unknown WebSocket path is 404", "[ws][server][auth][threads]") {
+TEST_CASE("server: market data is public and an unknown WebSocket path is 404", "[ws][server][auth][threads]") {
   server_fixture f;
   ws_client quotes(f.port(), "/ws/quotes");
   CHECK(quotes.accepted());
