@@ -136,6 +136,15 @@ sim_refuses_bad_usage_with_exit_2)
   grep -q 'unknown key `instrumentz`' "$work/err.txt" || fail "error does not name the key: $(cat "$work/err.txt")"
   expect_exit 2 "$bin" sim --events /nonexistent-dir/e.jsonl 2>/dev/null
   ;;
+exchange_refuses_bad_usage_with_exit_2)
+  if ! "$bin" help | grep -q "^  exchange"; then
+    echo "skipped: built without the WebSocket part"; exit 0
+  fi
+  expect_exit 2 "$bin" exchange --listen nonsense 2>/dev/null
+  expect_exit 2 "$bin" exchange --listen 127.0.0.1:99999 2>/dev/null
+  expect_exit 2 "$bin" exchange --token no-equals-sign 2>/dev/null
+  expect_exit 2 "$bin" exchange --no-such-flag 2>/dev/null
+  ;;
 sim_example_scenario_runs)
   "$bin" sim --config "$source_dir/examples/scenario.json" --orders 20000 --no-status > "$work/out.txt" 2>/dev/null
   grep -q "seed 42" "$work/out.txt" || fail "example scenario not read"
