@@ -14,6 +14,8 @@ template <typename... F>
 struct overloaded : F... {
   using F::operator()...;
 };
+template <typename... F>
+overloaded(F...) -> overloaded<F...>; // clang 14 does not deduce aggregates yet
 
 // A lot size the exchange would never list; treated as "any quantity" rather than divided by.
 bool whole_lots(quantity qty, quantity lot) noexcept { return lot <= quantity{0} || qty.value() % lot.value() == 0; }
