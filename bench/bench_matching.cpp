@@ -5,8 +5,10 @@
 //   BM_matching_add_match/N  an IOC order that trades against one resting order at the best level
 //   BM_matching_cancel/N     cancel of a random resting order
 //   BM_matching_replace/N    replace of a random resting order (new price or new quantity)
-//   BM_matching_mixed/N      the replay mix: 40% new (a tenth marketable), 40% cancel, 20% replace
-//   BM_matching_mixed_latency/N  the same mix, each operation timed: p50/p99/p999/max counters
+//   BM_matching_mixed/N/M    the replay mix: 40% new (a tenth marketable), 40% cancel, 20% replace;
+//                            M=1: the listener takes all market data, M=0: trades only (no
+//                            top of book, no depth, as `minibroker replay --quiet`)
+//   BM_matching_mixed_latency/N/M  the same mix, each operation timed: p50/p99/p999/max counters
 
 #include <algorithm>
 #include <chrono>
@@ -35,8 +37,12 @@ public:
   void on_trade(const trade& t) override { sum_ += t.qty.value(); }
   void on_top_of_book(const top_of_book& t) override { sum_ += t.bid_qty.value(); }
   void on_depth_update(const depth_update& d) override { sum_ += d.qty.value(); }
+  [[nodiscard]] market_data_interest interest() const override { return wants_; }
   std::int64_t sum_ = 0;
+  market_data_interest wants_;
 };
+
+constexpr market_data_interest trades_only{.trades = true, .top_of_book = false, .depth = false};
 
 std::int64_t levels_for(std::int64_t resting) { return std::max<std::int64_t>(1, resting / 20); }
 
@@ -56,8 +62,9 @@ new_order_request limit(institution_id who, client_order_id id, side s, std::int
 // A matcher with a book of `resting` orders, 10 per level on average, bids below mid, asks above.
 struct fixture {
   // whale: first at each best level, one huge order that aggressors can trade with forever.
-  explicit fixture(std::int64_t resting, bool whale = false)
+  explicit fixture(std::int64_t resting, bool whale = false, market_data_interest wants = {})
       : levels(levels_for(resting)), matcher(clock, config_for(resting)) {
+    listener.wants_ = wants;
     instrument i{};
     i.id = the_instrument;
     i.symbol = "BENCH";
@@ -338,15 +345,19 @@ void set_mix_counters(benchmark::State& state, const mixed_stream& s) {
   state.counters["rpl%"] = 100.0 * static_cast<double>(s.replaces) / total;
 }
 
+market_data_interest interest_arg(const benchmark::State& state) {
+  return state.range(1) != 0 ? market_data_interest{} : trades_only;
+}
+
 void BM_matching_mixed(benchmark::State& state) {
   const mixed_stream& s = stream_for(state.range(0));
-  auto f = std::make_unique<fixture>(state.range(0));
+  auto f = std::make_unique<fixture>(state.range(0), false, interest_arg(state));
   std::size_t i = 0;
   for (auto _ : state) {
     std::visit([&](const auto& r) { f->matcher.submit(r); }, s.ops[i]);
     if (++i == s.ops.size()) {
       state.PauseTiming();
-      f = std::make_unique<fixture>(state.range(0));
+      f = std::make_unique<fixture>(state.range(0), false, interest_arg(state));
       i = 0;
       state.ResumeTiming();
     }
@@ -361,7 +372,7 @@ void BM_matching_mixed_latency(benchmark::State& state) {
   std::vector<std::int64_t> samples(s.ops.size());
   for (auto _ : state) {
     state.PauseTiming();
-    fixture f{state.range(0)};
+    fixture f{state.range(0), false, interest_arg(state)};
     // Warm up on the first tenth, then time each of the rest.
     const std::size_t warm = s.ops.size() / 10;
     state.ResumeTiming();
@@ -395,7 +406,10 @@ BENCHMARK(BM_matching_add)->Arg(10)->Arg(1'000)->Arg(100'000);
 BENCHMARK(BM_matching_add_match)->Arg(10)->Arg(1'000)->Arg(100'000);
 BENCHMARK(BM_matching_cancel)->Arg(10)->Arg(1'000)->Arg(100'000);
 BENCHMARK(BM_matching_replace)->Arg(10)->Arg(1'000)->Arg(100'000);
-BENCHMARK(BM_matching_mixed)->Arg(1'000)->Arg(100'000);
-BENCHMARK(BM_matching_mixed_latency)->Arg(1'000)->Arg(100'000)->Iterations(1)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_matching_mixed)->ArgsProduct({{1'000, 100'000}, {1, 0}});
+BENCHMARK(BM_matching_mixed_latency)
+    ->ArgsProduct({{1'000, 100'000}, {1, 0}})
+    ->Iterations(1)
+    ->Unit(benchmark::kMillisecond);
 
 BENCHMARK_MAIN();

@@ -58,6 +58,9 @@ struct counting_listener final : order_listener, market_data_listener {
     ++trades;
     volume += t.qty.value();
   }
+  [[nodiscard]] market_data_interest interest() const override {
+    return {.trades = true, .top_of_book = false, .depth = false};
+  }
 };
 
 struct prepared_run {

@@ -224,6 +224,9 @@ void order_book::compact() {
 
 // Remembers a level's aggregate before the request first changes it (call before changing it).
 void order_book::touch(std::uint32_t level_index) {
+  if (!interest_.depth) {
+    return;
+  }
   const price_level& lv = levels_[level_index];
   for (auto& t : touched_) {
     if (t.px == lv.px && t.s == lv.side) {
@@ -353,18 +356,20 @@ bool order_book::match(order_data& in) {
         resting.d.cum += q;
         lv.qty -= q;
 
-        auto& t = std::get<trade>(ctx_.events.emplace_back(std::in_place_type<trade>));
-        t.sequence = ++sequence_;
-        t.time = ctx_.now;
-        t.id = tid;
-        t.instrument = definition_.id;
-        t.px = lv.px;
-        t.qty = q;
-        t.aggressor = in.side;
-        const order_data& buyer = in.side == side::buy ? in : resting.d;
-        const order_data& seller = in.side == side::buy ? resting.d : in;
-        t.buy = trade_party{buyer.id, buyer.institution, buyer.client_id};
-        t.sell = trade_party{seller.id, seller.institution, seller.client_id};
+        if (interest_.trades) {
+          auto& t = std::get<trade>(ctx_.events.emplace_back(std::in_place_type<trade>));
+          t.sequence = ++sequence_;
+          t.time = ctx_.now;
+          t.id = tid;
+          t.instrument = definition_.id;
+          t.px = lv.px;
+          t.qty = q;
+          t.aggressor = in.side;
+          const order_data& buyer = in.side == side::buy ? in : resting.d;
+          const order_data& seller = in.side == side::buy ? resting.d : in;
+          t.buy = trade_party{buyer.id, buyer.institution, buyer.client_id};
+          t.sell = trade_party{seller.id, seller.institution, seller.client_id};
+        }
 
         emit_fill(in, lv.px, q, tid);
         emit_fill(resting.d, lv.px, q, tid);
@@ -480,6 +485,9 @@ void order_book::end_request() {
   }
   touched_.clear();
 
+  if (!interest_.top_of_book) {
+    return;
+  }
   price bid{0};
   quantity bid_qty{0};
   price ask{0};

@@ -43,12 +43,21 @@ void order_matcher::add_instrument(const instrument& definition) {
   }
   books_.push_back(std::make_unique<order_book>(definition, ctx_, config_));
   order_book* const b = books_.back().get();
+  b->set_interest(market_data_interest_);
   books_by_id_.emplace(definition.id.value(), b);
   if (definition.id.value() < small_id_limit) {
     if (books_by_small_id_.size() <= definition.id.value()) {
       books_by_small_id_.resize(definition.id.value() + 1, nullptr);
     }
     books_by_small_id_[definition.id.value()] = b;
+  }
+}
+
+void order_matcher::set_market_data_listener(market_data_listener* listener) {
+  market_data_listener_ = listener;
+  market_data_interest_ = listener != nullptr ? listener->interest() : market_data_interest{false, false, false};
+  for (const auto& b : books_) {
+    b->set_interest(market_data_interest_);
   }
 }
 

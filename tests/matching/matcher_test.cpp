@@ -332,3 +332,53 @@ TEST_CASE("matcher: lookup by order id spans many id chunks and forgets finished
   CHECK_FALSE(m.find(order_id{1'000'000'000}));
   m.book(instrument_id{1})->check_invariants();
 }
+
+namespace {
+// Wants trades only: the matcher produces no top of book or depth for it.
+class trades_only_listener final : public recording_listener {
+public:
+  [[nodiscard]] market_data_interest interest() const override {
+    return {.trades = true, .top_of_book = false, .depth = false};
+  }
+};
+} // namespace
+
+TEST_CASE("matcher: market data the listener does not want is not produced, and takes no sequence numbers",
+          "[matcher][interest]") {
+  scenario s;
+  trades_only_listener trades_only;
+  s.matcher.set_order_listener(&trades_only);
+  s.matcher.set_market_data_listener(&trades_only);
+  s.sell(B, 1, 5, 100);
+  s.buy(A, 1, 3, 100);
+  s.cancel(B, 1);
+  CHECK(trades_only.take() == lines{
+                                  "exec new new #1 B/1 sell 5@100 cum=0 open=5",
+                                  "exec new new #2 A/1 buy 3@100 cum=0 open=3",
+                                  "trade t1 3@100 buy=#2/A/1 sell=#1/B/1 aggressor=buy",
+                                  "exec trade filled #2 A/1 buy 3@100 cum=3 open=0 last=3@100 t1",
+                                  "exec trade partially_filled #1 B/1 sell 5@100 cum=3 open=2 last=3@100 t1",
+                                  "exec cancelled cancelled #1 B/1 sell 5@100 cum=3 open=0",
+                              });
+  CHECK(s.matcher.book(instrument_id{1})->last_sequence() == 6);
+
+  SECTION("without a market data listener, only the execution reports") {
+    s.matcher.set_market_data_listener(nullptr);
+    s.sell(B, 2, 5, 100);
+    s.buy(A, 2, 5, 100);
+    CHECK(trades_only.take().size() == 4);
+    CHECK(s.matcher.book(instrument_id{1})->last_sequence() == 10);
+  }
+  SECTION("a listener set later gets everything again, from the next change on") {
+    s.matcher.set_market_data_listener(&s.recorder);
+    s.matcher.set_order_listener(&s.recorder);
+    s.recorder.take();
+    s.buy(A, 3, 4, 99);
+    CHECK(s.take() == lines{
+                          "exec new new #3 A/3 buy 4@99 cum=0 open=4",
+                          "depth buy 4@99 n=1",
+                          "top 4@99 | -",
+                      });
+  }
+  s.matcher.book(instrument_id{1})->check_invariants();
+}

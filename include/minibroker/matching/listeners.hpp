@@ -15,10 +15,20 @@ public:
   virtual void on_execution_report(const execution_report& report) = 0;
 };
 
-// Market data's side. Each callback has an empty default, so a listener overrides what it needs.
+// Which market data a listener consumes. The matcher asks once, when the listener is set, and
+// does not produce the rest at all (keeping per-level depth is a sixth of its work).
+struct market_data_interest {
+  bool trades = true;
+  bool top_of_book = true;
+  bool depth = true;
+};
+
+// Market data's side. Each callback has an empty default, so a listener overrides what it needs;
+// one that ignores some events says so in interest().
 class market_data_listener {
 public:
   virtual ~market_data_listener() = default;
+  [[nodiscard]] virtual market_data_interest interest() const { return {}; }
   virtual void on_trade(const trade& /*t*/) {}
   virtual void on_top_of_book(const top_of_book& /*top*/) {}
   virtual void on_depth_update(const depth_update& /*update*/) {}

@@ -21,6 +21,7 @@
 #include "minibroker/core/records.hpp"
 #include "minibroker/matching/detail/engine_context.hpp"
 #include "minibroker/matching/events.hpp"
+#include "minibroker/matching/listeners.hpp"
 
 namespace minibroker {
 
@@ -77,6 +78,7 @@ private:
   void replace(std::uint32_t slot, price new_px, quantity new_open);
   void end_request();
   void set_status(instrument_status s) noexcept { definition_.status = s; }
+  void set_interest(market_data_interest i) noexcept { interest_ = i; }
 
   // Matches `in` against the opposite side; true when self-trade prevention cancelled it.
   bool match(detail::order_data& in);
@@ -115,6 +117,7 @@ private:
   sequence_number sequence_ = 0;
   timestamp time_; // of the last request
   std::size_t orders_ = 0;
+  market_data_interest interest_;
 
   struct touched_level {
     side s;

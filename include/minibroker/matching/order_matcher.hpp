@@ -83,8 +83,10 @@ public:
   order_matcher& operator=(const order_matcher&) = delete;
 
   // Listeners are not owned; nullptr (the default) means nothing is delivered to that audience.
+  // The market data listener's interest() is read here: market data it does not want is not
+  // produced (and takes no sequence numbers).
   void set_order_listener(order_listener* listener) noexcept { order_listener_ = listener; }
-  void set_market_data_listener(market_data_listener* listener) noexcept { market_data_listener_ = listener; }
+  void set_market_data_listener(market_data_listener* listener);
 
   // Adds a book. Throws std::invalid_argument for an id already present or a lot size <= 0
   // (configuration time only).
@@ -132,6 +134,7 @@ private:
   std::vector<order_book*> books_by_small_id_; // direct index for ids below small_id_limit
   order_listener* order_listener_ = nullptr;
   market_data_listener* market_data_listener_ = nullptr;
+  market_data_interest market_data_interest_{false, false, false};
   bool dispatching_ = false;
   std::deque<queued_request> pending_;
 };
