@@ -464,8 +464,9 @@ void order_book::replace(std::uint32_t slot, price new_px, quantity new_open) {
   rest(slot);
 }
 
-void order_book::end_request() {
-  if (empty_levels_ > 64 && empty_levels_ > 2 * (bids_.size() + asks_.size() - empty_levels_)) [[unlikely]] {
+void order_book::publish_changes() {
+  if (empty_levels_ > compaction_floor && empty_levels_ > 2 * (bids_.size() + asks_.size() - empty_levels_))
+      [[unlikely]] {
     compact();
   }
   if (touched_.size() > 1) {

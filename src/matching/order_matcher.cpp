@@ -70,10 +70,7 @@ bool order_matcher::set_instrument_status(instrument_id id, instrument_status st
   return true;
 }
 
-order_book* order_matcher::find_book(instrument_id id) noexcept {
-  if (id.value() < books_by_small_id_.size()) {
-    return books_by_small_id_[id.value()];
-  }
+order_book* order_matcher::find_large_book(instrument_id id) noexcept {
   const auto it = books_by_id_.find(id.value());
   return it == books_by_id_.end() ? nullptr : it->second;
 }
@@ -103,7 +100,9 @@ void order_matcher::submit(const new_order_request& request) {
   }
   process(request);
   dispatch();
-  drain();
+  if (!pending_.empty()) [[unlikely]] {
+    drain();
+  }
 }
 
 void order_matcher::submit(const cancel_request& request) {
@@ -113,7 +112,9 @@ void order_matcher::submit(const cancel_request& request) {
   }
   process(request);
   dispatch();
-  drain();
+  if (!pending_.empty()) [[unlikely]] {
+    drain();
+  }
 }
 
 void order_matcher::submit(const replace_request& request) {
@@ -123,7 +124,9 @@ void order_matcher::submit(const replace_request& request) {
   }
   process(request);
   dispatch();
-  drain();
+  if (!pending_.empty()) [[unlikely]] {
+    drain();
+  }
 }
 
 void order_matcher::reject_unknown_instrument(const execution_report& report) {

@@ -76,7 +76,13 @@ private:
   void add(detail::order_data in);
   void cancel(std::uint32_t slot);
   void replace(std::uint32_t slot, price new_px, quantity new_open);
-  void end_request();
+  // Inline for the common case with nothing to publish (no depth or top-of-book listener).
+  void end_request() {
+    if (!touched_.empty() || interest_.top_of_book || empty_levels_ > compaction_floor) {
+      publish_changes();
+    }
+  }
+  void publish_changes();
   void set_status(instrument_status s) noexcept { definition_.status = s; }
   void set_interest(market_data_interest i) noexcept { interest_ = i; }
 
@@ -114,6 +120,7 @@ private:
   std::int64_t ladder_base_ = 0;
   std::size_t ladder_used_ = 0;  // non-nil ladder entries
   std::size_t empty_levels_ = 0; // levels in the sides' vectors with no orders
+  static constexpr std::size_t compaction_floor = 64;
   sequence_number sequence_ = 0;
   timestamp time_; // of the last request
   std::size_t orders_ = 0;

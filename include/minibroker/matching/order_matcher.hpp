@@ -113,7 +113,13 @@ public:
 private:
   using queued_request = std::variant<new_order_request, cancel_request, replace_request>;
 
-  [[nodiscard]] order_book* find_book(instrument_id id) noexcept;
+  [[nodiscard]] order_book* find_book(instrument_id id) noexcept {
+    if (id.value() < books_by_small_id_.size()) [[likely]] {
+      return books_by_small_id_[id.value()];
+    }
+    return find_large_book(id);
+  }
+  [[nodiscard]] order_book* find_large_book(instrument_id id) noexcept;
   [[nodiscard]] const detail::order_node* live_order(institution_id institution, client_order_id id,
                                                      std::uint32_t& slot) const noexcept;
   void process(const new_order_request& request);
