@@ -45,7 +45,7 @@ client_id_registry::pages& client_id_registry::pages_of(institution_id instituti
   return p;
 }
 
-bool client_id_registry::insert(institution_id institution, client_order_id id) {
+bool client_id_registry::insert_slow(institution_id institution, client_order_id id) {
   const std::uint64_t value = id.value();
   if (value >= dense_limit) {
     return sparse_.insert({institution.value(), value}).second;

@@ -18,8 +18,25 @@ class client_id_registry {
 public:
   client_id_registry(std::size_t expected_ids_per_institution, std::size_t expected_sparse_ids);
 
-  // True when the id was new (and is now remembered); false when it was seen before.
-  bool insert(institution_id institution, client_order_id id);
+  // True when the id was new (and is now remembered); false when it was seen before. Inline for
+  // the usual case: a dense id of a known institution, in a page that exists.
+  bool insert(institution_id institution, client_order_id id) {
+    const std::uint64_t value = id.value();
+    const std::uint32_t who = institution.value();
+    if (value < dense_limit && who < small_.size() && small_[who] != nullptr) [[likely]] {
+      const auto& p = small_[who]->page;
+      const std::uint64_t page = value >> page_bits;
+      if (page < p.size() && p[page]) [[likely]] {
+        const std::uint64_t bit = value & ((std::uint64_t{1} << page_bits) - 1);
+        std::uint64_t& word = p[page][bit >> 6];
+        const std::uint64_t mask = std::uint64_t{1} << (bit & 63);
+        const bool fresh = (word & mask) == 0;
+        word |= mask;
+        return fresh;
+      }
+    }
+    return insert_slow(institution, id);
+  }
   [[nodiscard]] bool contains(institution_id institution, client_order_id id) const;
 
 private:
@@ -30,6 +47,7 @@ private:
   struct pages {
     std::vector<std::unique_ptr<std::uint64_t[]>> page;
   };
+  bool insert_slow(institution_id institution, client_order_id id);
   pages& pages_of(institution_id institution);
   [[nodiscard]] const pages* find_pages(institution_id institution) const noexcept;
 
