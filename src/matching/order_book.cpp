@@ -465,8 +465,7 @@ void order_book::replace(std::uint32_t slot, price new_px, quantity new_open) {
 }
 
 void order_book::publish_changes() {
-  if (empty_levels_ > compaction_floor && empty_levels_ > 2 * (bids_.size() + asks_.size() - empty_levels_))
-      [[unlikely]] {
+  if (wants_compaction()) [[unlikely]] {
     compact();
   }
   if (touched_.size() > 1) {

@@ -78,11 +78,15 @@ private:
   void replace(std::uint32_t slot, price new_px, quantity new_open);
   // Inline for the common case with nothing to publish (no depth or top-of-book listener).
   void end_request() {
-    if (!touched_.empty() || interest_.top_of_book || empty_levels_ > compaction_floor) {
+    if (!touched_.empty() || interest_.top_of_book || wants_compaction()) {
       publish_changes();
     }
   }
   void publish_changes();
+  // Empty levels are dropped when they outnumber the others (amortised O(1) per level).
+  [[nodiscard]] bool wants_compaction() const noexcept {
+    return empty_levels_ > compaction_floor && empty_levels_ > 2 * (bids_.size() + asks_.size() - empty_levels_);
+  }
   void set_status(instrument_status s) noexcept { definition_.status = s; }
   void set_interest(market_data_interest i) noexcept { interest_ = i; }
 
