@@ -1,8 +1,11 @@
 // minibroker exchange: the exchange alone, behind its WebSocket server (docs/protocol.md). Runs
 // until SIGINT or SIGTERM (or --duration); the first line on standard output is
 // `listening on HOST:PORT`, with the port the OS chose when --listen asked for port 0.
+#include <algorithm>
 #include <charconv>
+#include <fstream>
 #include <iostream>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -16,6 +19,8 @@
 #include <boost/program_options.hpp>
 
 #include "minibroker/exchange/exchange.hpp"
+#include "minibroker/replay/csv_line.hpp"
+#include "minibroker/replay/instrument_catalog.hpp"
 #include "minibroker/sim/schedulers.hpp"
 #include "minibroker/ws/exchange_server.hpp"
 #endif
@@ -63,6 +68,45 @@ bool parse_tokens(const std::vector<std::string>& items, exchange_config& config
   return true;
 }
 
+// The instruments to list instead of random ones: an instruments file (`symbol,tick,lot`, as
+// replay reads it) and/or symbols with replay's defaults (tick 0.01, lot 1).
+bool listed_instruments(const std::string& file, const std::string& symbols, exchange_config& config,
+                        std::string& error) {
+  replay::instrument_catalog catalog;
+  if (!file.empty()) {
+    std::ifstream in(file, std::ios::binary);
+    std::ostringstream text;
+    text << in.rdbuf();
+    if (!in) {
+      error = "cannot read --instruments-file `" + file + "`";
+      return false;
+    }
+    try {
+      replay::load_instruments_csv(text.str(), catalog);
+    } catch (const std::runtime_error& e) {
+      error = "--instruments-file `" + file + "`: " + e.what();
+      return false;
+    }
+  }
+  std::size_t start = 0;
+  while (!symbols.empty() && start <= symbols.size()) {
+    const auto comma = std::min(symbols.find(',', start), symbols.size());
+    const std::string symbol = symbols.substr(start, comma - start);
+    if (!replay::is_valid_name(symbol)) {
+      error = "--symbols: `" + symbol + "` is not a symbol (1 to 64 of A-Z a-z 0-9 . _ - : /)";
+      return false;
+    }
+    instrument spec;
+    spec.symbol = symbol;
+    (void)catalog.add(spec);
+    start = comma + 1;
+  }
+  for (const auto& i : catalog.all()) {
+    config.listed.push_back(i);
+  }
+  return true;
+}
+
 } // namespace
 
 int exchange_command(const arguments& args) {
@@ -74,12 +118,17 @@ int exchange_command(const arguments& args) {
   std::vector<std::string> tokens;
   unsigned idle_ms = 30'000;
   unsigned duration_s = 0;
+  std::string symbols;
+  std::string instruments_file;
   po::options_description described("minibroker exchange [options]");
   described.add_options()("help,h", "this text")("listen", po::value(&listen)->default_value(listen),
                                                  "HOST:PORT to listen on (port 0: any free port)")(
-      "instruments", po::value(&config.instruments)->default_value(config.instruments),
-      "instruments to list")("quote-rate", po::value(&config.quotes_per_second)->default_value(10, "10"),
-                             "quotes per second per instrument (0: only the opening quotes)")(
+      "instruments", po::value(&config.instruments)->default_value(config.instruments), "instruments to list")(
+      "symbols", po::value(&symbols), "A,B,...: list these symbols instead (tick 0.01, lot 1: replay's defaults)")(
+      "instruments-file", po::value(&instruments_file),
+      "list the instruments of a CSV `symbol,tick,lot` instead (replay's --instruments file)")(
+      "quote-rate", po::value(&config.quotes_per_second)->default_value(10, "10"),
+      "quotes per second per instrument (0: only the opening quotes)")(
       "seed", po::value(&config.seed)->default_value(config.seed), "random seed of the instruments and quotes")(
       "halt-probability", po::value(&config.status_change_probability)->default_value(0.0005, "0.0005"),
       "chance per quote that an instrument halts for a while")(
@@ -113,6 +162,10 @@ int exchange_command(const arguments& args) {
   }
   std::string error;
   if (!parse_tokens(tokens, config, error)) {
+    std::cerr << "minibroker exchange: " << error << "\n";
+    return 2;
+  }
+  if (!listed_instruments(instruments_file, symbols, config, error)) {
     std::cerr << "minibroker exchange: " << error << "\n";
     return 2;
   }

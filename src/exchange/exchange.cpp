@@ -13,7 +13,8 @@ namespace minibroker {
 namespace {
 
 market_data_producer_config producer_config(const exchange_config& c) {
-  return market_data_producer_config{c.seed, c.instruments, c.quotes_per_second, c.status_change_probability, c.log};
+  return market_data_producer_config{c.seed, c.instruments, c.quotes_per_second, c.status_change_probability,
+                                     c.log,  c.listed};
 }
 
 template <typename T>

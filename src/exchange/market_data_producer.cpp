@@ -13,6 +13,7 @@
 #include <fmt/format.h>
 
 #include "minibroker/core/assert.hpp"
+#include "minibroker/core/decimal.hpp"
 
 namespace minibroker {
 
@@ -128,6 +129,18 @@ market_data_producer::market_data_producer(const market_data_producer_config& co
 market_data_producer::~market_data_producer() { alive_->alive.store(false, std::memory_order_release); }
 
 void market_data_producer::create_instruments(random_source& rng) {
+  if (!config_.listed.empty()) {
+    for (instrument def : config_.listed) {
+      def.id = instrument_id{static_cast<instrument_id::rep>(definitions_.size() + 1)};
+      def.status = instrument_status::trading;
+      if (def.reference_price <= price{0}) {
+        const auto hundred = parse_price("100", def.tick_size);
+        def.reference_price = hundred ? *hundred : price{100};
+      }
+      definitions_.push_back(std::move(def));
+    }
+    return;
+  }
   std::set<std::string> taken; // membership only: the order of creation is the rng's
   definitions_.reserve(config_.instruments);
   for (std::size_t i = 0; i < config_.instruments; ++i) {

@@ -10,6 +10,7 @@
 #include "minibroker/bus/bus.hpp"
 #include "minibroker/core/ids.hpp"
 #include "minibroker/core/log.hpp"
+#include "minibroker/core/records.hpp"
 #include "minibroker/matching/config.hpp"
 #include "minibroker/store/timetable.hpp"
 
@@ -27,6 +28,10 @@ struct exchange_config {
   std::uint64_t seed = 1;
   // Instruments get ids 1..instruments.
   std::size_t instruments = 10;
+  // When not empty, the exchange lists exactly these instead (ids 1..n in this order, whatever
+  // ids they carry; status trading; a zero reference price becomes 100 in the instrument's
+  // ticks), so that it can agree with an order file's instruments. `instruments` is then ignored.
+  std::vector<instrument> listed;
   // Quotes per second per instrument; 0: no quotes after the initial one.
   double quotes_per_second = 10;
   // Per quote of a trading instrument: the chance it halts. A halt lasts a few quote ticks, then

@@ -41,6 +41,9 @@ struct market_data_producer_config {
   double quotes_per_second = 10; // per instrument; 0: only the opening quotes
   double status_change_probability = 0.0005;
   logger log;
+  // When not empty: exactly these instruments instead of `instruments` random ones (see
+  // exchange_config::listed).
+  std::vector<instrument> listed;
 };
 
 class market_data_producer {
