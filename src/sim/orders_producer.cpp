@@ -8,7 +8,8 @@
 namespace minibroker {
 
 orders_producer::orders_producer(broker& broker, scheduler& scheduler, orders_producer_config config)
-    : broker_(broker), scheduler_(scheduler), config_(config), random_(config.seed) {}
+    : broker_(broker), scheduler_(scheduler), config_(config), random_(config.seed),
+      next_client_id_(std::max<std::uint64_t>(config.first_client_id, 1)) {}
 
 void orders_producer::start() {
   auto queue = broker_.declare_report_queue(fmt::format("ORDERS_PRODUCER_{}_REPORTS_QUEUE", broker_.institution()),
@@ -21,7 +22,11 @@ void orders_producer::start() {
     ++stats_.reports;
     stats_.rejects += r.type == exec_type::rejected ? 1 : 0;
     stats_.fills += r.type == exec_type::trade ? 1 : 0;
-    open_.on_report(r);
+    // A report stream that resumes from the start replays an earlier run's orders: not ours to
+    // cancel or replace.
+    if (r.client_id.value() >= config_.first_client_id) {
+      open_.on_report(r);
+    }
   });
   if (!subscribed) {
     throw boost::system::system_error(subscribed.error(), "orders_producer: subscribe");

@@ -26,6 +26,10 @@ struct orders_producer_config {
   std::uint32_t instruments = 1;      // instrument ids 1..instruments
   std::size_t max_open_orders = 2000; // above this, new orders give way to cancels
   bus::queue_options report_queue;
+  // Client order ids are first_client_id, +1, ...: a producer that comes back to an exchange that
+  // already saw its earlier ids starts above them (ids are unique per institution for the
+  // exchange's life). Orders with lower ids are not its own: it never cancels or replaces them.
+  std::uint64_t first_client_id = 1;
 };
 
 struct orders_producer_stats {
@@ -88,7 +92,7 @@ private:
   random_source random_;
   open_orders open_;
   orders_producer_stats stats_;
-  std::uint64_t next_client_id_ = 1;
+  std::uint64_t next_client_id_;
   timestamp next_due_{}; // when the next operation is due
   bool running_ = false;
   std::function<void()> on_finished_;
