@@ -17,6 +17,10 @@
 #include "minibroker/sim/summary_report.hpp"
 #include "status_line.hpp"
 
+#ifdef MINIBROKER_HAVE_WS
+#include "minibroker/ws/loopback_transport.hpp"
+#endif
+
 namespace minibroker::cli {
 namespace {
 
@@ -26,6 +30,7 @@ namespace po = boost::program_options;
 struct scenario_flags {
   std::optional<std::uint64_t> seed;
   std::optional<std::string> clock;
+  std::optional<std::string> transport;
   std::optional<std::uint64_t> orders;
   std::optional<double> duration;
   std::optional<std::size_t> instruments;
@@ -63,6 +68,13 @@ std::optional<std::string> build_scenario(const std::optional<std::string>& conf
     }
     out.clock = *mode;
   }
+  if (flags.transport) {
+    auto mode = transport_mode_from_string(*flags.transport);
+    if (!mode) {
+      return fmt::format("--transport `{}`: expected in_process or ws", *flags.transport);
+    }
+    out.transport = *mode;
+  }
   if (flags.seed)
     out.seed = *flags.seed;
   if (flags.orders)
@@ -95,6 +107,9 @@ int sim_command(const arguments& args) {
   optional_flag(described, "config", config_path, "scenario JSON file (docs/simulation.md)");
   optional_flag(described, "seed", flags.seed, "random seed (default 1)");
   optional_flag(described, "clock", flags.clock, "virtual (as fast as possible, deterministic; default) or real");
+  optional_flag(described, "transport", flags.transport,
+                "in_process (default) or ws: the brokers reach the exchange over WebSocket on loopback "
+                "(needs --clock real)");
   optional_flag(described, "orders", flags.orders,
                 "stop after this many operations in all; 0: no limit (default 100000)");
   optional_flag(described, "duration", flags.duration, "stop after this many seconds of simulated time");
@@ -138,7 +153,17 @@ int sim_command(const arguments& args) {
     }
   }
 
-  simulation sim(settings);
+  sim_transport_factory transport;
+#ifdef MINIBROKER_HAVE_WS
+  transport = ws::loopback_transport::factory();
+#else
+  if (settings.transport == transport_mode::ws) {
+    std::cerr << "minibroker sim: --transport ws: this build has no WebSocket support (configure with "
+                 "-DMINIBROKER_WITH_WS=ON)\n";
+    return 2;
+  }
+#endif
+  simulation sim(settings, logger{}, std::move(transport));
   if (events.is_open()) {
     sim.on_event([&events](std::string_view line) {
       events.write(line.data(), static_cast<std::streamsize>(line.size()));

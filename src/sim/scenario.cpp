@@ -16,6 +16,18 @@ std::optional<clock_mode> clock_mode_from_string(std::string_view text) noexcept
   return std::nullopt;
 }
 
+std::string_view to_string(transport_mode mode) noexcept { return mode == transport_mode::ws ? "ws" : "in_process"; }
+
+std::optional<transport_mode> transport_mode_from_string(std::string_view text) noexcept {
+  if (text == "in_process") {
+    return transport_mode::in_process;
+  }
+  if (text == "ws") {
+    return transport_mode::ws;
+  }
+  return std::nullopt;
+}
+
 std::optional<std::string> validate(const scenario& s) {
   const auto share = [](double v) { return v >= 0.0 && v <= 1.0; };
   if (s.instruments == 0 || s.instruments > 100'000) {
@@ -41,6 +53,14 @@ std::optional<std::string> validate(const scenario& s) {
   }
   if (s.threads > 1 && s.clock == clock_mode::virtual_time) {
     return "the virtual clock runs on one thread: use --clock real with --threads above 1";
+  }
+  // Virtual time jumps to the next event it knows of; bytes on a socket are events it cannot see,
+  // so over a network it would either stall or run ahead of them.
+  if (s.transport == transport_mode::ws && s.clock == clock_mode::virtual_time) {
+    return "transport ws runs on the real clock: add --clock real";
+  }
+  if (s.transport == transport_mode::ws && s.threads > 1) {
+    return "transport ws runs on one thread: leave threads at 1";
   }
   if (!share(s.mix.cancel_share) || !share(s.mix.replace_share) || s.mix.cancel_share + s.mix.replace_share > 1.0) {
     return "cancel and replace shares must be in [0, 1] and add up to at most 1";

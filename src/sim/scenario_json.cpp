@@ -67,6 +67,13 @@ void read_key(std::string_view key, const json::value& value, scenario& s) {
       throw bad_key{"`clock` must be \"virtual\" or \"real\""};
     }
     s.clock = *mode;
+  } else if (key == "transport") {
+    const auto* text = value.if_string();
+    auto mode = text != nullptr ? transport_mode_from_string(std::string_view{*text}) : std::nullopt;
+    if (!mode) {
+      throw bad_key{"`transport` must be \"in_process\" or \"ws\""};
+    }
+    s.transport = *mode;
   } else if (key == "instruments") {
     s.instruments = whole(value, key);
   } else if (key == "quote_rate") {

@@ -26,6 +26,8 @@ using namespace std::chrono_literals;
 
 constexpr duration virtual_slice = 10ms; // progress is reported between slices of simulated time
 constexpr duration real_progress_period = 250ms;
+constexpr duration drain_check_period = 1ms; // transport ws: how often the end of the drain is looked for
+constexpr duration drain_limit = 30s;        // transport ws: a drain that takes longer is a failure
 
 decimal tick_of(const instruments_cache& instruments, instrument_id id) {
   const auto* entry = instruments.find(id);
@@ -36,13 +38,16 @@ decimal tick_of(const instruments_cache& instruments, instrument_id id) {
 
 class simulation::impl {
 public:
-  impl(scenario settings, logger log)
-      : settings_(std::move(settings)), log_(std::move(log)), io_(static_cast<int>(settings_.threads)),
-        virtual_clock_(timestamp{}),
+  impl(scenario settings, logger log, sim_transport_factory transport)
+      : settings_(std::move(settings)), log_(std::move(log)), transport_factory_(std::move(transport)),
+        io_(static_cast<int>(settings_.threads)), virtual_clock_(timestamp{}),
         clock_(settings_.clock == clock_mode::virtual_time ? static_cast<const clock&>(virtual_clock_)
                                                            : static_cast<const clock&>(real_clock_)) {
     if (auto problem = validate(settings_)) {
       throw std::invalid_argument(*problem);
+    }
+    if (settings_.transport == transport_mode::ws && !transport_factory_) {
+      throw std::invalid_argument("transport ws needs a WebSocket transport (minibroker::ws), and none was given");
     }
     build();
   }
@@ -52,12 +57,15 @@ public:
   void run_virtual();
   void run_real();
   void stop_producing();
+  [[nodiscard]] bool drained() const;
+  void await_drain(timestamp deadline);
   simulation_progress progress() const;
   simulation_summary summarize() const;
   void emit(const fmt::memory_buffer& line);
 
   scenario settings_;
   logger log_;
+  sim_transport_factory transport_factory_;
   // First, so it goes last: the buses keep its executors and the components its handlers.
   boost::asio::io_context io_;
   virtual_clock virtual_clock_;
@@ -72,7 +80,8 @@ public:
   std::vector<std::unique_ptr<real_scheduler>> broker_schedulers_;
 
   std::unique_ptr<minibroker::exchange> exchange_;
-  std::vector<std::unique_ptr<order_gateway>> gateways_;
+  std::unique_ptr<sim_transport> transport_;             // transport ws; before the brokers, which use it
+  std::vector<std::unique_ptr<order_gateway>> gateways_; // in process
   std::vector<std::unique_ptr<minibroker::broker>> brokers_;
   std::vector<std::unique_ptr<orders_producer>> producers_;
 
@@ -93,6 +102,7 @@ public:
   std::size_t producers_finished_ = 0; // on the control strand (real) or the only thread (virtual)
   timestamp started_at_{};
   timestamp finished_at_{};
+  std::optional<std::string> drain_failure_;
   bool ran_ = false;
 };
 
@@ -130,12 +140,21 @@ void simulation::impl::build() {
         {institution_id{static_cast<std::uint32_t>(i)}, fmt::format("inst{}", i), fmt::format("token-{}", i)});
   }
   exchange_ = std::make_unique<minibroker::exchange>(io_, exchange_scheduler, ex);
+  if (settings_.transport == transport_mode::ws) {
+    transport_ = transport_factory_(io_, *exchange_);
+  }
 
   random_source seeds{settings_.seed ^ 0x5eedULL};
   observers_.resize(settings_.institutions);
   for (std::size_t i = 0; i < settings_.institutions; ++i) {
     const institution_spec& who = ex.institutions[i];
-    gateways_.push_back(exchange_->connect(who.id));
+    order_gateway* gateway = nullptr;
+    if (transport_) {
+      gateway = &transport_->connect(who);
+    } else {
+      gateway = gateways_.emplace_back(exchange_->connect(who.id)).get();
+    }
+    market_data_feed& feed = transport_ ? transport_->feed() : exchange_->feed();
     broker_config bc;
     bc.institution = who.id;
     bc.name = who.name;
@@ -150,8 +169,7 @@ void simulation::impl::build() {
     const boost::asio::any_io_executor broker_executor =
         settings_.threads == 1 ? boost::asio::any_io_executor(io_.get_executor())
                                : boost::asio::any_io_executor(boost::asio::make_strand(io_));
-    auto& b = *brokers_.emplace_back(
-        std::make_unique<minibroker::broker>(broker_executor, clock_, exchange_->feed(), *gateways_.back(), bc));
+    auto& b = *brokers_.emplace_back(std::make_unique<minibroker::broker>(broker_executor, clock_, feed, *gateway, bc));
 
     scheduler* producer_scheduler = virtual_scheduler_.get();
     if (!virtual_time) {
@@ -204,6 +222,9 @@ simulation_summary simulation::impl::run() {
           o.exchange_to_matcher.record(trace.matched - trace.exchange_received);
           o.matcher_to_broker.record(trace.report_received - trace.matched);
         }
+        o.end_to_end.record(trace.report_received - trace.frontend_sent);
+      } else if (transport_ && trace.report_received != timestamp{}) {
+        // Over a transport the exchange's stamps stay at the exchange: end to end only.
         o.end_to_end.record(trace.report_received - trace.frontend_sent);
       }
       if (event_sink_) {
@@ -308,7 +329,12 @@ void simulation::impl::run_real() {
     }
     boost::asio::post(exchange_->executor(), [this] { exchange_->stop(); });
     boost::asio::post(exchange_scheduler_->executor(), [this] { exchange_scheduler_->stop(); });
-    control_scheduler_->stop();
+    if (transport_) {
+      // The connections keep the io_context busy: close them once every request has its reports.
+      await_drain(clock_.now() + drain_limit);
+    } else {
+      control_scheduler_->stop();
+    }
   };
   for (std::size_t i = 0; i < producers_.size(); ++i) {
     producers_[i]->on_finished([this, shutdown] {
@@ -348,6 +374,49 @@ void simulation::impl::run_real() {
   for (auto& t : threads) {
     t.join();
   }
+}
+
+// Transport ws, on the one thread: every request the brokers sent reached the exchange, every report
+// the exchange sent reached its broker, and no queue holds anything.
+bool simulation::impl::drained() const {
+  const auto ex = exchange_->stats();
+  std::uint64_t sent = 0;
+  for (const auto& b : brokers_) {
+    const auto bs = b->stats();
+    sent += bs.exchange.sent();
+    const auto* at_exchange = ex.institution(b->institution());
+    if (at_exchange == nullptr || at_exchange->reports_sent != bs.exchange.reports_received) {
+      return false;
+    }
+    for (const auto& q : bs.bus.queues) {
+      if (q.depth != 0) {
+        return false;
+      }
+    }
+  }
+  for (const auto& q : ex.bus.queues) {
+    if (q.depth != 0) {
+      return false;
+    }
+  }
+  return sent == ex.requests_received;
+}
+
+void simulation::impl::await_drain(timestamp deadline) {
+  const bool done = drained();
+  if (!done && clock_.now() < deadline) {
+    control_scheduler_->schedule_after(drain_check_period, [this, deadline] { await_drain(deadline); });
+    return;
+  }
+  if (!done) {
+    drain_failure_ = fmt::format("the pipeline did not drain over the WebSocket transport within {} s",
+                                 std::chrono::duration_cast<std::chrono::seconds>(drain_limit).count());
+  }
+  for (auto& b : brokers_) {
+    b->stop();
+  }
+  transport_->close();
+  control_scheduler_->stop();
 }
 
 simulation_progress simulation::impl::progress() const {
@@ -439,6 +508,9 @@ simulation_summary simulation::impl::summarize() const {
   l.end_to_end = combine(&observer::end_to_end);
 
   s.failures = check_simulation(*exchange_, brokers_);
+  if (drain_failure_) {
+    s.failures.push_back(*drain_failure_);
+  }
   return s;
 }
 
@@ -464,8 +536,8 @@ void simulation::export_csv(const std::filesystem::path& dir) const {
   }
 }
 
-simulation::simulation(scenario settings, logger log)
-    : impl_(std::make_unique<impl>(std::move(settings), std::move(log))) {}
+simulation::simulation(scenario settings, logger log, sim_transport_factory transport)
+    : impl_(std::make_unique<impl>(std::move(settings), std::move(log), std::move(transport))) {}
 simulation::~simulation() = default;
 
 void simulation::on_event(std::function<void(std::string_view)> sink) { impl_->event_sink_ = std::move(sink); }

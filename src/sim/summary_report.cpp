@@ -39,9 +39,9 @@ std::string summary_text(const simulation_summary& s, double wall_seconds) {
   fmt::memory_buffer out;
   const auto it = std::back_inserter(out);
   const double t = s.simulated_seconds;
-  fmt::format_to(it, "minibroker sim: seed {}, {} clock, {} instruments, {} institutions, {} thread(s)\n",
+  fmt::format_to(it, "minibroker sim: seed {}, {} clock, {} instruments, {} institutions, {} thread(s){}\n",
                  s.settings.seed, to_string(s.settings.clock), s.settings.instruments, s.settings.institutions,
-                 s.settings.threads);
+                 s.settings.threads, s.settings.transport == transport_mode::ws ? ", over WebSocket" : "");
   fmt::format_to(it, "simulated {:.3f} s in {:.3f} s of wall time\n\n", t, wall_seconds);
 
   fmt::format_to(it, "{:<34}{:>14}{:>16}{:>16}\n", "order flow", "count", "per sim s", "per wall s");
@@ -106,6 +106,7 @@ std::string summary_json(const simulation_summary& s, double wall_seconds) {
   json::object root;
   root["seed"] = s.settings.seed;
   root["clock"] = to_string(s.settings.clock);
+  root["transport"] = to_string(s.settings.transport);
   root["instruments"] = s.settings.instruments;
   root["institutions"] = s.settings.institutions;
   root["threads"] = s.settings.threads;

@@ -17,6 +17,12 @@ enum class clock_mode {
   real_time,    // rates are per wall-clock second
 };
 
+// How the brokers reach the exchange.
+enum class transport_mode {
+  in_process, // the exchange's own feed and gateways: function calls on one io_context
+  ws,         // WebSocket over loopback: an exchange_server on 127.0.0.1, WebSocket feed and gateways
+};
+
 struct order_mix {
   double cancel_share = 0.25;     // of operations: cancel one of the institution's open orders
   double replace_share = 0.15;    // of operations: replace one (new price and/or quantity)
@@ -27,6 +33,7 @@ struct order_mix {
 struct scenario {
   std::uint64_t seed = 1;
   clock_mode clock = clock_mode::virtual_time;
+  transport_mode transport = transport_mode::in_process; // ws: real clock, one thread
   std::size_t instruments = 10;
   double quote_rate = 100.0;      // quotes per second, per instrument
   std::size_t institutions = 2;   // one broker and one orders producer each
@@ -48,5 +55,7 @@ boost::system::result<scenario, std::string> scenario_from_json(std::string_view
 
 std::string_view to_string(clock_mode mode) noexcept;
 std::optional<clock_mode> clock_mode_from_string(std::string_view text) noexcept;
+std::string_view to_string(transport_mode mode) noexcept;
+std::optional<transport_mode> transport_mode_from_string(std::string_view text) noexcept;
 
 } // namespace minibroker

@@ -6,6 +6,10 @@
 //   exchange (orders_api, orders_processor, matcher) --> reports back to the broker --> frontends
 //   exchange market_data_producer --> in-process feed --> each broker's market data flow
 //
+// With transport ws (scenario::transport) the brokers reach the exchange through a sim_transport
+// (a WebSocket server and clients over loopback, from the factory given to the constructor)
+// instead: the same flow, the same checks, on the real clock and one thread.
+//
 // Virtual clock (the default): one thread, a virtual_scheduler; the machine goes as fast as it
 // can and the same scenario gives the same event sequence, byte for byte. Real clock: rates are
 // per wall-clock second, on `threads` threads (the exchange's matcher sharded on as many strands).
@@ -24,6 +28,7 @@
 #include "minibroker/core/log.hpp"
 #include "minibroker/sim/latency_recorder.hpp"
 #include "minibroker/sim/scenario.hpp"
+#include "minibroker/sim/transport.hpp"
 
 namespace minibroker {
 
@@ -90,7 +95,9 @@ struct simulation_progress {
 // Thread safety: one thread calls everything; run() drives the io_context (and its threads).
 class simulation {
 public:
-  explicit simulation(scenario settings, logger log = logger{});
+  // Throws std::invalid_argument for a scenario validate() refuses, or transport ws without a
+  // transport factory.
+  explicit simulation(scenario settings, logger log = logger{}, sim_transport_factory transport = {});
   ~simulation();
   simulation(const simulation&) = delete;
   simulation& operator=(const simulation&) = delete;

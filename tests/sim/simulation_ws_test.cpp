@@ -1,0 +1,68 @@
+// The simulation over the WebSocket transport (scenario transport ws): the brokers reach the
+// exchange through an exchange_server on loopback, and the end-of-run checks still hold.
+#include <catch2/catch.hpp>
+
+#include <stdexcept>
+#include <string>
+
+#include "minibroker/sim/simulation.hpp"
+#include "minibroker/ws/loopback_transport.hpp"
+
+using namespace minibroker;
+
+namespace {
+
+scenario ws_scenario() {
+  scenario s;
+  s.transport = transport_mode::ws;
+  s.clock = clock_mode::real_time;
+  s.seed = 4;
+  s.instruments = 3;
+  s.institutions = 2;
+  s.quote_rate = 100;
+  s.order_rate = 10'000;
+  s.orders = 3'000;
+  return s;
+}
+
+std::string failures_of(const simulation_summary& s) {
+  std::string text;
+  for (const auto& f : s.failures) {
+    text += f + "\n";
+  }
+  return text;
+}
+
+} // namespace
+
+TEST_CASE("sim ws: a run over loopback WebSocket passes every check", "[sim][ws]") {
+  simulation sim{ws_scenario(), logger::silent(), ws::loopback_transport::factory()};
+  const simulation_summary s = sim.run();
+  INFO(failures_of(s));
+  CHECK(s.ok());
+  CHECK(s.operations_sent == 3'000);
+  CHECK(s.exchange_received == s.broker_accepted);
+  CHECK(s.reports_back > 0);
+  CHECK(s.trades > 0);
+  CHECK(s.quotes_consumed > 0);
+  CHECK(s.latency.end_to_end.count > 0);
+}
+
+TEST_CASE("sim ws: transport ws with the virtual clock is refused", "[sim][ws]") {
+  scenario s = ws_scenario();
+  s.clock = clock_mode::virtual_time;
+  REQUIRE(validate(s).has_value());
+  CHECK(*validate(s) == "transport ws runs on the real clock: add --clock real");
+  CHECK_THROWS_AS((simulation{s, logger::silent(), ws::loopback_transport::factory()}), std::invalid_argument);
+}
+
+TEST_CASE("sim ws: transport ws on several threads is refused", "[sim][ws]") {
+  scenario s = ws_scenario();
+  s.threads = 2;
+  REQUIRE(validate(s).has_value());
+  CHECK(*validate(s) == "transport ws runs on one thread: leave threads at 1");
+}
+
+TEST_CASE("sim ws: transport ws without a transport factory is refused", "[sim][ws]") {
+  CHECK_THROWS_AS((simulation{ws_scenario(), logger::silent()}), std::invalid_argument);
+}
