@@ -14,5 +14,6 @@ int replay_command(const arguments& args);
 int gen_orders_command(const arguments& args);
 int sim_command(const arguments& args);
 int exchange_command(const arguments& args);
+int broker_command(const arguments& args);
 
 } // namespace minibroker::cli

@@ -13,6 +13,7 @@ constexpr std::string_view usage = R"(usage: minibroker <command> [options]
 commands:
   sim             run the exchange, brokers and order producers in one process, then a summary
   exchange        run the exchange behind its WebSocket server (docs/protocol.md)
+  broker          run brokers against a remote exchange: random orders, or an order file
   replay FILE     replay an order file (CSV) through the matcher, one JSON event per line
   gen-orders      write a random order file (CSV) to standard output
   help            this text
@@ -41,6 +42,9 @@ int main(int argc, char** argv) {
     }
     if (command == "exchange") {
       return minibroker::cli::exchange_command(args);
+    }
+    if (command == "broker") {
+      return minibroker::cli::broker_command(args);
     }
     if (command == "help" || command == "--help" || command == "-h") {
       std::fputs(usage.data(), stdout);
