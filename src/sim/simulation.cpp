@@ -223,7 +223,7 @@ simulation_summary simulation::impl::run() {
           o.matcher_to_broker.record(trace.report_received - trace.matched);
         }
         o.end_to_end.record(trace.report_received - trace.frontend_sent);
-      } else if (transport_ && trace.report_received != timestamp{}) {
+      } else if (transport_ && trace.report_received != timestamp{} && trace.frontend_sent != timestamp{}) {
         // Over a transport the exchange's stamps stay at the exchange: end to end only.
         o.end_to_end.record(trace.report_received - trace.frontend_sent);
       }
