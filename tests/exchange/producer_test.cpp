@@ -174,3 +174,29 @@ TEST_CASE("producer: instruments halt now and then, and trade again a few quotes
     CHECK(rig.instruments.find(instrument_id{id})->value.status == state[id]);
   }
 }
+
+TEST_CASE("producer: lists the given instruments instead of random ones, in their order", "[exchange][producer]") {
+  auto c = config(3, 10);
+  instrument acme;
+  acme.symbol = "ACME";
+  acme.tick_size = decimal{5, 2};
+  acme.lot_size = quantity{100};
+  instrument beta;
+  beta.symbol = "BETA";
+  beta.id = instrument_id{42}; // ids are the list's positions, whatever they say
+  c.listed = {acme, beta};
+  producer_rig rig(c);
+  const auto& defs = rig.producer.definitions();
+  REQUIRE(defs.size() == 2);
+  CHECK(defs[0].id == instrument_id{1});
+  CHECK(defs[0].symbol == "ACME");
+  CHECK(defs[0].tick_size == decimal{5, 2});
+  CHECK(defs[0].lot_size == quantity{100});
+  CHECK(defs[0].reference_price == price{2000}); // 100.00 in ticks of 0.05
+  CHECK(defs[1].id == instrument_id{2});
+  CHECK(defs[1].symbol == "BETA");
+  CHECK(defs[1].reference_price == price{10000}); // 100.00 in ticks of 0.01
+  CHECK(defs[1].status == instrument_status::trading);
+  CHECK(rig.instruments.size() == 2);
+  CHECK(rig.quotes.size() == 2);
+}
