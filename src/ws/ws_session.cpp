@@ -105,21 +105,28 @@ void ws_session::kick() {
   if (!open_ || writing_ || closing_ || finished_) {
     return;
   }
-  message m = queue_.pop();
-  if (!m) {
-    m = pull();
+  batch_.clear();
+  batch_messages_ = 0;
+  while (batch_.size() < max_batch_bytes) {
+    message m = queue_.pop();
+    if (!m) {
+      m = pull();
+    }
+    if (!m || closing_ || finished_) {
+      break;
+    }
+    frame_text(batch_, *m);
+    ++batch_messages_;
   }
-  if (!m || closing_ || finished_) {
+  if (batch_messages_ == 0 || closing_ || finished_) {
     return;
   }
   writing_ = true;
-  in_flight_ = std::move(m);
-  ws_.async_write(asio::buffer(*in_flight_), beast::bind_front_handler(&ws_session::on_write, shared_from_this()));
+  ws_.next_layer().write_frames(batch_, beast::bind_front_handler(&ws_session::on_write, shared_from_this()));
 }
 
 void ws_session::on_write(beast::error_code ec, std::size_t /*bytes*/) {
   writing_ = false;
-  in_flight_.reset();
   if (ec) {
     if (ec != asio::error::operation_aborted && ec != websocket::error::closed) {
       server_counters::add(state_->counters.network_errors);
@@ -128,7 +135,7 @@ void ws_session::on_write(beast::error_code ec, std::size_t /*bytes*/) {
     finish();
     return;
   }
-  server_counters::add(state_->counters.messages_out(kind_));
+  server_counters::add(state_->counters.messages_out(kind_), batch_messages_);
   kick();
 }
 

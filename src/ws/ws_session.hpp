@@ -1,8 +1,10 @@
 #pragma once
 // Internal: one WebSocket connection, the base of the four endpoints' sessions. Kept alive by
 // shared_from_this while an operation is pending; at most one write in flight; what waits to be
-// written is an outbound_queue, then whatever pull() gives (an execution-report cursor). Every
-// handler runs on the server's strand, the socket's executor.
+// written is an outbound_queue, then whatever pull() gives (an execution-report cursor). A write
+// takes everything waiting (up to max_batch_bytes) as frames in one buffer: one system call and one
+// turn of the loop for many messages, where one message a turn held a busy connection to a few
+// thousand quotes a second (BENCHMARKS.md). Every handler runs on the server's strand.
 //
 // Ends: a read error (the peer closed, idle timeout, an oversize message, a network error), a
 // failed write, or close(). finish() runs once, counts, and calls on_closed() so the endpoint can
@@ -16,6 +18,7 @@
 #include "beast.hpp"
 #include "minibroker/ws/exchange_server.hpp"
 #include "outbound_queue.hpp"
+#include "whole_write_stream.hpp"
 
 namespace minibroker::ws::detail {
 
@@ -66,10 +69,14 @@ private:
 
   state_ptr state_;
   endpoint kind_;
-  websocket::stream<beast::tcp_stream> ws_;
+  // Frames written at once, at most; a write may go past it by one message.
+  static constexpr std::size_t max_batch_bytes = 64 * 1024;
+
+  websocket::stream<whole_write_stream> ws_;
   beast::flat_buffer buffer_;
   outbound_queue queue_;
-  message in_flight_;
+  std::string batch_;              // the frames being written
+  std::size_t batch_messages_ = 0; // how many
   asio::steady_timer close_timer_;
   bool open_ = false;
   bool writing_ = false;
