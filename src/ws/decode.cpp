@@ -21,8 +21,18 @@ constexpr std::string_view side_names = "buy, sell";
 constexpr std::string_view order_type_names = "limit, market";
 constexpr std::string_view tif_names = "gtc, ioc, fok";
 
+// "req", optional: a positive integer.
+std::optional<std::uint64_t> request_number(field_reader& r) {
+  const auto n = r.integer("req", false);
+  if (n && *n <= 0) {
+    r.fail(codec_error::invalid_value, "field \"req\" must be a positive integer");
+    return std::nullopt;
+  }
+  return n ? std::optional<std::uint64_t>(static_cast<std::uint64_t>(*n)) : std::nullopt;
+}
+
 order_message read_new(field_reader& r, client_order_id id) {
-  r.only({"type", "id", "symbol", "side", "order_type", "tif", "price", "qty"});
+  r.only({"type", "id", "symbol", "side", "order_type", "tif", "price", "qty", "req"});
   new_order_message m;
   m.id = id;
   m.symbol = r.string("symbol", true).value_or("");
@@ -32,19 +42,21 @@ order_message read_new(field_reader& r, client_order_id id) {
   m.tif = r.enumeration<time_in_force>("tif", false, time_in_force_from_string, tif_names).value_or(time_in_force::gtc);
   m.price = r.string("price", false);
   m.qty = quantity{r.integer("qty", true).value_or(0)};
+  m.req = request_number(r);
   return m;
 }
 
 order_message read_cancel(field_reader& r, client_order_id id) {
-  r.only({"type", "id", "symbol"});
+  r.only({"type", "id", "symbol", "req"});
   cancel_message m;
   m.id = id;
   m.symbol = r.string("symbol", true).value_or("");
+  m.req = request_number(r);
   return m;
 }
 
 order_message read_replace(field_reader& r, client_order_id id) {
-  r.only({"type", "id", "symbol", "price", "qty"});
+  r.only({"type", "id", "symbol", "price", "qty", "req"});
   replace_message m;
   m.id = id;
   m.symbol = r.string("symbol", true).value_or("");
@@ -52,6 +64,7 @@ order_message read_replace(field_reader& r, client_order_id id) {
   if (const auto q = r.integer("qty", false)) {
     m.qty = quantity{*q};
   }
+  m.req = request_number(r);
   return m;
 }
 

@@ -132,7 +132,7 @@ std::string encode_report(sequence_number seq, const execution_report& r, const 
   return done(out);
 }
 
-std::string encode_request(const order_request& r, const instrument& i) {
+std::string encode_request(const order_request& r, const instrument& i, std::optional<std::uint64_t> req) {
   fmt::memory_buffer out;
   const auto it = std::back_inserter(out);
   std::visit(
@@ -165,6 +165,10 @@ std::string encode_request(const order_request& r, const instrument& i) {
         }
       },
       r);
+  if (req) {
+    out.resize(out.size() - 1); // the closing brace
+    fmt::format_to(it, R"(,"req":{}}})", *req);
+  }
   return done(out);
 }
 

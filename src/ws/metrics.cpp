@@ -71,6 +71,8 @@ void server_part(writer& w, const server_stats& s) {
   w.counter("minibroker_ws_network_errors_total", "Reads and writes that failed on the network.", s.network_errors);
   w.counter("minibroker_ws_resyncs_refused_total", "Resynchronisations from before the journal (close code 4002).",
             s.resyncs_refused);
+  w.counter("minibroker_ws_resends_total", "Numbered requests received again (resends): answered, not executed again.",
+            s.resends);
   w.counter("minibroker_ws_reports_total", "Execution reports journaled for the institutions.", s.reports);
 }
 

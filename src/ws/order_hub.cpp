@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include <fmt/format.h>
+
 #include "minibroker/ws/encode.hpp"
 #include "order_sessions.hpp"
 
@@ -63,25 +65,78 @@ void institution_channel::settle(const execution_report& r, const instrument& i)
     return;
   }
   const request_kind kind = p->kind;
+  const std::uint64_t req = p->req;
   const auto session = p->session.lock();
+  const auto resent_on = std::move(p->resent_on);
   waiting.erase(p);
   if (waiting.empty()) {
     pending_.erase(it);
   }
-  if (!session) {
+  if (!session && req == 0) {
     return;
   }
-  if (r.type == exec_type::rejected) {
-    server_counters::add(counters_.rejects(r.reason));
-    session->send(encode_reject(kind, r.client_id, i.symbol, r.reason, describe(r.reason)));
-  } else {
-    server_counters::add(counters_.acks);
-    session->send(encode_ack(kind, r, i));
+  // Built even when its connection is gone: a resend of a numbered request gets it then.
+  const bool rejected = r.type == exec_type::rejected;
+  auto answer = std::make_shared<const std::string>(
+      rejected ? encode_reject(kind, r.client_id, i.symbol, r.reason, describe(r.reason)) : encode_ack(kind, r, i));
+  if (req != 0) {
+    keep_answer(r.client_id, req, answer);
+  }
+  if (session) {
+    server_counters::add(rejected ? counters_.rejects(r.reason) : counters_.acks);
+    session->send(answer);
+  }
+  for (const auto& w : resent_on) {
+    if (const auto again = w.lock()) {
+      server_counters::add(rejected ? counters_.rejects(r.reason) : counters_.acks);
+      again->send(answer);
+    }
   }
 }
 
-void institution_channel::expect(client_order_id id, request_kind kind, const std::shared_ptr<order_session>& from) {
-  pending_[id.value()].push_back(pending{kind, from});
+void institution_channel::keep_answer(client_order_id id, std::uint64_t req, message answer) {
+  const answer_key key{id.value(), req};
+  answers_[key] = std::move(answer);
+  answer_order_.push_back(key);
+  if (answer_order_.size() > capacity_) {
+    answers_.erase(answer_order_.front());
+    answer_order_.pop_front();
+  }
+}
+
+void institution_channel::expect(client_order_id id, request_kind kind, const std::shared_ptr<order_session>& from,
+                                 std::uint64_t req) {
+  pending_[id.value()].push_back(pending{kind, from, req});
+  if (req != 0) {
+    auto& last = last_req_[id.value()];
+    last = std::max(last, req);
+  }
+}
+
+bool institution_channel::answer_resend(client_order_id id, std::uint64_t req, request_kind kind,
+                                        std::string_view symbol, const std::shared_ptr<order_session>& from) {
+  const auto last = last_req_.find(id.value());
+  if (last == last_req_.end() || req > last->second) {
+    return false;
+  }
+  server_counters::add(counters_.resends);
+  if (const auto it = pending_.find(id.value()); it != pending_.end()) {
+    for (auto& p : it->second) {
+      if (p.req == req) {
+        p.resent_on.push_back(from); // still in the exchange: answered here too when decided
+        return true;
+      }
+    }
+  }
+  if (const auto it = answers_.find(answer_key{id.value(), req}); it != answers_.end()) {
+    from->send(it->second);
+    return true;
+  }
+  server_counters::add(counters_.rejects(reject_reason::duplicate_client_order_id));
+  from->send(
+      encode_reject(kind, id, symbol, reject_reason::duplicate_client_order_id,
+                    fmt::format("request {} on this id was received before; its answer is no longer kept", req)));
+  return true;
 }
 
 institution_channel::message institution_channel::at(sequence_number seq) const {

@@ -7,6 +7,13 @@
 #include "server_state.hpp"
 
 namespace minibroker::ws::detail {
+namespace {
+
+const std::string& symbol_of(const order_message& m) {
+  return std::visit([](const auto& x) -> const std::string& { return x.symbol; }, m);
+}
+
+} // namespace
 
 void order_session::on_text(std::string_view text) {
   auto& counters = state().counters;
@@ -20,11 +27,15 @@ void order_session::on_text(std::string_view text) {
   auto translated = to_order_request(*m, channel_.id(), state().instruments);
   if (!translated) {
     server_counters::add(counters.rejects(translated.error().reason));
-    const auto& symbol = std::visit([](const auto& x) -> const std::string& { return x.symbol; }, *m);
-    send(encode_reject(kind, client_id_of(*m), symbol, translated.error().reason, translated.error().text));
+    send(encode_reject(kind, client_id_of(*m), symbol_of(*m), translated.error().reason, translated.error().text));
     return;
   }
-  channel_.expect(client_id_of(*m), kind, std::static_pointer_cast<order_session>(shared_from_this()));
+  const auto self = std::static_pointer_cast<order_session>(shared_from_this());
+  const auto req = request_number_of(*m);
+  if (req && channel_.answer_resend(client_id_of(*m), *req, kind, symbol_of(*m), self)) {
+    return; // the exchange has it already: executed once, answered again
+  }
+  channel_.expect(client_id_of(*m), kind, self, req.value_or(0));
   state().ex.api().submit(channel_.id(), traced_request{*translated, order_trace{}});
 }
 

@@ -32,6 +32,7 @@ public:
   counter idle_timeouts{0};
   counter network_errors{0};
   counter resyncs_refused{0};
+  counter resends{0};
   counter reports{0};
 
   [[nodiscard]] std::uint64_t open_connections() const noexcept {
@@ -58,6 +59,7 @@ public:
     s.idle_timeouts = idle_timeouts.load(std::memory_order_relaxed);
     s.network_errors = network_errors.load(std::memory_order_relaxed);
     s.resyncs_refused = resyncs_refused.load(std::memory_order_relaxed);
+    s.resends = resends.load(std::memory_order_relaxed);
     s.reports = reports.load(std::memory_order_relaxed);
     return s;
   }

@@ -6,7 +6,6 @@
 
 #include <boost/asio/post.hpp>
 #include <boost/unordered/unordered_flat_map.hpp>
-#include <boost/unordered/unordered_flat_set.hpp>
 #include <fmt/format.h>
 
 #include "beast.hpp"
@@ -83,20 +82,16 @@ struct ws_order_gateway::impl : std::enable_shared_from_this<ws_order_gateway::i
   void on_orders_open() {
     connected = true;
     backoff = config.reconnect_min;
-    for (const auto& o : waiting) {
+    for (auto& o : waiting) {
       if (o.sent_before) {
         resent.fetch_add(1, std::memory_order_relaxed);
-        if (o.kind == request_kind::new_order) {
-          resent_new.insert(o.id.value());
-        }
       }
-    }
-    for (auto& o : waiting) {
       write(o);
     }
   }
 
   struct waiting_request : outstanding {
+    std::uint64_t req = 0; // its number on its order: the same when it is sent again
     bool sent_before = false;
   };
 
@@ -106,7 +101,7 @@ struct ws_order_gateway::impl : std::enable_shared_from_this<ws_order_gateway::i
       return; // the exchange never listed it: the report stream will not either; kept for the next connect
     }
     o.sent_before = true;
-    orders_conn->send(std::make_shared<const std::string>(encode_request(o.request, *i)));
+    orders_conn->send(std::make_shared<const std::string>(encode_request(o.request, *i, o.req)));
   }
 
   void send(const traced_request& r) {
@@ -115,12 +110,15 @@ struct ws_order_gateway::impl : std::enable_shared_from_this<ws_order_gateway::i
     o.id = client_id_of(r.request);
     o.kind = static_cast<request_kind>(r.request.index());
     o.request = r.request;
+    o.req = ++requests_on_order[o.id.value()];
     waiting.push_back(std::move(o));
+    unanswered.store(waiting.size(), std::memory_order_relaxed);
     if (connected) {
       const instrument* i = directory.find(instrument_of(r.request));
       if (i == nullptr) {
         // Unknown to the exchange: answer as it would, without a round trip.
         waiting.pop_back();
+        unanswered.store(waiting.size(), std::memory_order_relaxed);
         execution_report e;
         e.instrument = instrument_of(r.request);
         e.institution = institution;
@@ -140,6 +138,7 @@ struct ws_order_gateway::impl : std::enable_shared_from_this<ws_order_gateway::i
                                  [&](const waiting_request& o) { return o.id == id && o.kind == kind; });
     if (it != waiting.end()) {
       waiting.erase(it);
+      unanswered.store(waiting.size(), std::memory_order_relaxed);
     }
   }
 
@@ -175,13 +174,7 @@ struct ws_order_gateway::impl : std::enable_shared_from_this<ws_order_gateway::i
     }
     last_seq = r.seq;
     last_seq_seen.store(last_seq, std::memory_order_relaxed);
-    const auto& e = r.report;
-    if (e.type == exec_type::rejected && e.reason == reject_reason::duplicate_client_order_id &&
-        resent_new.erase(e.client_id.value()) != 0) {
-      duplicates.fetch_add(1, std::memory_order_relaxed); // our own resend of an order the exchange had
-      return;
-    }
-    auto copy = e;
+    auto copy = r.report;
     copy.institution = institution;
     deliver(copy);
   }
@@ -251,7 +244,9 @@ struct ws_order_gateway::impl : std::enable_shared_from_this<ws_order_gateway::i
   std::shared_ptr<detail::ws_reader> orders_conn;
   std::shared_ptr<detail::ws_reader> updates_conn;
   std::deque<waiting_request> waiting; // sent (or to send) and not yet acked or rejected, in order
-  boost::unordered_flat_set<std::uint64_t> resent_new;
+  // Requests sent per client order id, for "req". Kept for the gateway's life: a request on a
+  // finished order must still get a number above the ones before it.
+  boost::unordered_flat_map<std::uint64_t, std::uint64_t> requests_on_order;
   boost::unordered_flat_map<std::uint64_t, order_trace> traces;
   report_listener* listener = nullptr;
   boost::asio::any_io_executor listener_executor;
@@ -271,6 +266,7 @@ struct ws_order_gateway::impl : std::enable_shared_from_this<ws_order_gateway::i
   counter duplicates{0};
   counter bad_messages{0};
   counter last_seq_seen{0};
+  counter unanswered{0};
 };
 
 ws_order_gateway::ws_order_gateway(const boost::asio::any_io_executor& executor, client_config config,
@@ -300,8 +296,8 @@ void ws_order_gateway::send(const traced_request& request) {
 
 gateway_client_stats ws_order_gateway::stats() const {
   const auto& i = *impl_;
-  return {i.connects.load(),   i.disconnects.load(),  i.resent.load(),       i.reports.load(),
-          i.duplicates.load(), i.bad_messages.load(), i.last_seq_seen.load()};
+  return {i.connects.load(),   i.disconnects.load(),  i.resent.load(),        i.reports.load(),
+          i.duplicates.load(), i.bad_messages.load(), i.last_seq_seen.load(), i.unanswered.load()};
 }
 
 } // namespace minibroker::ws

@@ -118,7 +118,7 @@ TEST_CASE("codec: missing, unknown and mistyped fields of a new order", "[ws][co
   CHECK(order_error(R"({"type":"new","id":1,"side":"buy","qty":1})") == R"(missing_field: missing field "symbol")");
   CHECK(order_error(R"({"type":"new","id":1,"symbol":"ABC","qty":1})") == R"(missing_field: missing field "side")");
   CHECK(order_error(R"({"type":"new","id":1,"symbol":"ABC","side":"buy","qty":1,"colour":"red"})") ==
-        R"(unknown_field: unknown field "colour" (expected: type, id, symbol, side, order_type, tif, price, qty))");
+        R"(unknown_field: unknown field "colour" (expected: type, id, symbol, side, order_type, tif, price, qty, req))");
   CHECK(order_error(R"({"type":"new","id":1,"symbol":"ABC","side":"buy","price":10.05,"qty":1})") ==
         R"(wrong_type: field "price" must be a string, not a number with a fraction or exponent)");
   CHECK(order_error(R"({"type":"new","id":1,"symbol":"ABC","side":"buy","price":"1","qty":"1"})") ==
@@ -142,9 +142,9 @@ TEST_CASE("codec: enum fields name the accepted values", "[ws][codec]") {
 
 TEST_CASE("codec: cancel and replace refuse the fields they do not have", "[ws][codec]") {
   CHECK(order_error(R"({"type":"cancel","id":1,"symbol":"ABC","qty":1})") ==
-        R"(unknown_field: unknown field "qty" (expected: type, id, symbol))");
+        R"(unknown_field: unknown field "qty" (expected: type, id, symbol, req))");
   CHECK(order_error(R"({"type":"replace","id":1,"symbol":"ABC","side":"buy"})") ==
-        R"(unknown_field: unknown field "side" (expected: type, id, symbol, price, qty))");
+        R"(unknown_field: unknown field "side" (expected: type, id, symbol, price, qty, req))");
   CHECK(order_error(R"({"type":"replace","id":1,"symbol":"ABC","qty":true})") ==
         R"(wrong_type: field "qty" must be an integer, not a boolean)");
 }

@@ -48,7 +48,9 @@ std::string encode_report(sequence_number seq, const execution_report& r, const 
 // {"type":"new","id":..,"symbol":..,"side":..,"order_type":..,"tif":..[,"price":..],"qty":..}
 // {"type":"cancel","id":..,"symbol":..}
 // {"type":"replace","id":..,"symbol":..[,"price":..][,"qty":..]}
-std::string encode_request(const order_request& r, const instrument& i);
+// With `req`, each ends with ,"req":N (the request's number on its order; see messages.hpp).
+std::string encode_request(const order_request& r, const instrument& i,
+                           std::optional<std::uint64_t> req = std::nullopt);
 
 // A sentence for each reject reason, for the "text" of rejects and reports.
 std::string_view describe(reject_reason r) noexcept;

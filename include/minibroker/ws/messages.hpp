@@ -2,6 +2,7 @@
 // Inbound WebSocket messages as decoded from JSON, before symbols and prices are resolved against
 // the instruments (order_translation.hpp). Plain values; see docs/protocol.md for the wire form.
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <variant>
@@ -22,12 +23,14 @@ struct new_order_message {
   time_in_force tif = time_in_force::gtc;
   std::optional<std::string> price; // decimal text, converted with the instrument's tick
   quantity qty;
+  std::optional<std::uint64_t> req; // the request's number on its order (resend detection)
 };
 
 // {"type":"cancel","id":1,"symbol":"ABC"}
 struct cancel_message {
   client_order_id id;
   std::string symbol;
+  std::optional<std::uint64_t> req;
 };
 
 // {"type":"replace","id":1,"symbol":"ABC","price":"10.10","qty":50}  (price, qty or both)
@@ -36,6 +39,7 @@ struct replace_message {
   std::string symbol;
   std::optional<std::string> price;
   std::optional<quantity> qty;
+  std::optional<std::uint64_t> req;
 };
 
 using order_message = std::variant<new_order_message, cancel_message, replace_message>;
@@ -49,6 +53,12 @@ std::string_view to_string(request_kind k) noexcept;
 }
 [[nodiscard]] inline client_order_id client_id_of(const order_message& m) noexcept {
   return std::visit([](const auto& x) { return x.id; }, m);
+}
+// "req": the client's number for this request among the requests on its order (1 for the new
+// order, 2 for the first cancel or replace, ...), kept when the request is sent again after a
+// reconnect, so the exchange can tell a resend from a new request (docs/protocol.md, resync).
+[[nodiscard]] inline std::optional<std::uint64_t> request_number_of(const order_message& m) noexcept {
+  return std::visit([](const auto& x) { return x.req; }, m);
 }
 
 // On /ws/quotes: {"type":"subscribe","symbols":["ABC","XYZ"]}: from now on only these symbols

@@ -46,6 +46,7 @@ struct server_stats {
   std::uint64_t idle_timeouts = 0;
   std::uint64_t network_errors = 0;  // reads or writes that failed for another reason
   std::uint64_t resyncs_refused = 0; // ?from= older than the journal (close code 4002)
+  std::uint64_t resends = 0;         // numbered requests received again: answered, not executed again
   std::uint64_t reports = 0;         // execution reports journaled (all institutions)
 
   [[nodiscard]] std::uint64_t open_connections() const noexcept {

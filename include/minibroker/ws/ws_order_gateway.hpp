@@ -5,11 +5,12 @@
 // Connecting: the instruments first (/ws/instruments, for symbols and tick sizes), then the two
 // order connections with the institution's token; the report stream resumes from the report after
 // the last one delivered (?from=), so a reconnect loses and repeats nothing. Requests sent while
-// disconnected wait; requests without an ack or reject yet are sent again after reconnecting. A new
-// order that had in fact reached the exchange comes back rejected as a duplicate: the gateway
-// knows it resent it and drops that reject (its real reports come through the resync), so each
-// request takes effect once and the broker hears each report once. A connection that drops is
-// retried with backoff (client_config).
+// disconnected wait; requests without an ack or reject yet are sent again after reconnecting, in
+// their order. Each request carries its number on its order ("req", the same when resent), so the
+// exchange executes a resend of a request it already had no second time and only answers it
+// again; its reports come once, through the resumed report stream. So each request takes effect
+// once and the broker hears each report once. A connection that drops is retried with backoff
+// (client_config).
 //
 // Traces: reports carry the trace of the latest request sent for their client order id.
 //
@@ -31,9 +32,10 @@ struct gateway_client_stats {
   std::uint64_t disconnects = 0;        // connections that ended or failed to open
   std::uint64_t resent = 0;             // requests sent again after a reconnect
   std::uint64_t reports = 0;            // reports delivered to the listener
-  std::uint64_t duplicates_dropped = 0; // reports already delivered, or rejects of resent duplicates
+  std::uint64_t duplicates_dropped = 0; // reports already delivered (seq not above the last one)
   std::uint64_t bad_messages = 0;       // messages that did not decode
   std::uint64_t last_seq = 0;           // the last report number delivered
+  std::uint64_t unanswered = 0;         // requests taken and not yet acked or rejected (sent or waiting)
 };
 
 class ws_order_gateway final : public order_gateway {
