@@ -98,16 +98,18 @@ private:
     }
   };
 
-  // Owned by the write in flight. When the io_context is destroyed with that write pending, it
-  // drops the waiting units, whose handlers may hold the connection that holds this stream.
+  // Owned by the write in flight, with its unit. When the io_context is destroyed with that write
+  // pending, it drops the waiting units, whose handlers may hold the connection that holds this
+  // stream; its own unit (whose handler may hold it too) goes last, after the body has run.
   struct in_flight_guard {
     whole_write_stream* s;
-    explicit in_flight_guard(whole_write_stream* stream) : s(stream) {}
-    in_flight_guard(in_flight_guard&& o) noexcept : s(std::exchange(o.s, nullptr)) {}
+    unit u;
+    in_flight_guard(whole_write_stream* stream, unit un) : s(stream), u(std::move(un)) {}
+    in_flight_guard(in_flight_guard&& o) noexcept : s(std::exchange(o.s, nullptr)), u(std::move(o.u)) {}
     in_flight_guard& operator=(in_flight_guard&&) = delete;
     ~in_flight_guard() {
       if (s != nullptr) {
-        auto doomed = std::move(s->waiting_); // may destroy *s: not touched after
+        auto doomed = std::move(s->waiting_); // may destroy *s once u goes: not touched after
       }
     }
   };
@@ -117,7 +119,7 @@ private:
     if (!writing_ && !start_posted_) {
       // Not from inside the initiating function: a completion must not run before it returns.
       start_posted_ = true;
-      asio::post(next_.get_executor(), [this, g = in_flight_guard(this)]() mutable {
+      asio::post(next_.get_executor(), [this, g = in_flight_guard(this, unit{})]() mutable {
         g.s = nullptr;
         start_posted_ = false;
         start_next();
@@ -136,15 +138,14 @@ private:
       writing_ = true;
       close_sent_ = close_sent_ || u.close;
       const auto buffer = u.buffer();
-      asio::async_write(
-          next_, buffer,
-          [this, u = std::move(u), g = in_flight_guard(this)](beast::error_code ec, std::size_t n) mutable {
-            g.s = nullptr;
-            writing_ = false;
-            auto handler = std::move(u.handler);
-            start_next();
-            std::move(handler)(ec, n);
-          });
+      asio::async_write(next_, buffer,
+                        [this, g = in_flight_guard(this, std::move(u))](beast::error_code ec, std::size_t n) mutable {
+                          g.s = nullptr;
+                          writing_ = false;
+                          auto handler = std::move(g.u.handler);
+                          start_next();
+                          std::move(handler)(ec, n);
+                        });
     }
   }
 
