@@ -118,6 +118,10 @@ TEST_CASE("ws load: a thousand quote clients and an order flow leave health answ
   ws::server_config sc;
   sc.max_connections = clients + 16;
   sc.socket_send_buffer = 16 * 1024; // back-pressure reaches the stalled clients' queues early
+  // The stalled clients never read, so they never answer the server's keep-alive pings: with the
+  // default 30 s idle timeout a slow build (ASan runs this for about 40 s) would see them closed as
+  // idle. Idle timeouts have their own test (limits_test.cpp); here every client must stay.
+  sc.idle_timeout = std::chrono::minutes(10);
   server_fixture fx(members(10, 100), sc);
   const auto& traded = fx.definition(1);
   const auto buy_price = fx.px(1);
