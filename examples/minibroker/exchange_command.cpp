@@ -178,7 +178,6 @@ int exchange_command(const arguments& args) {
   ws::exchange_server server(io, ex, server_config);
   ex.start();
   server.start();
-  std::cout << "listening on " << server.address() << ':' << server.port() << std::endl;
 
   auto shut_down = [&] {
     server.stop();
@@ -194,6 +193,9 @@ int exchange_command(const arguments& args) {
       shut_down();
     }
   });
+  // Only now, with SIGTERM handled: whoever reads this line may stop the exchange at once (a
+  // test's kill arriving before the handler exists ended the process with status 143).
+  std::cout << "listening on " << server.address() << ':' << server.port() << std::endl;
   boost::asio::steady_timer deadline(io);
   if (duration_s > 0) {
     deadline.expires_after(std::chrono::seconds(duration_s));
