@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages minibroker needs, only those that are missing. Idempotent.
-# Usage: scripts/install-deps.sh [--with-fuzz] [--with-python] [--with-node]
+# Usage: bash scripts/install-deps.sh   (everything the build, the tests, CI and fuzzing need; no options)
 set -euo pipefail
 
 packages=(

@@ -117,8 +117,9 @@ TEST_CASE("codec: errors after the id name the client order id", "[ws][codec]") 
 TEST_CASE("codec: missing, unknown and mistyped fields of a new order", "[ws][codec]") {
   CHECK(order_error(R"({"type":"new","id":1,"side":"buy","qty":1})") == R"(missing_field: missing field "symbol")");
   CHECK(order_error(R"({"type":"new","id":1,"symbol":"ABC","qty":1})") == R"(missing_field: missing field "side")");
-  CHECK(order_error(R"({"type":"new","id":1,"symbol":"ABC","side":"buy","qty":1,"colour":"red"})") ==
-        R"(unknown_field: unknown field "colour" (expected: type, id, symbol, side, order_type, tif, price, qty, req))");
+  CHECK(
+      order_error(R"({"type":"new","id":1,"symbol":"ABC","side":"buy","qty":1,"colour":"red"})") ==
+      R"(unknown_field: unknown field "colour" (expected: type, id, symbol, side, order_type, tif, price, qty, req))");
   CHECK(order_error(R"({"type":"new","id":1,"symbol":"ABC","side":"buy","price":10.05,"qty":1})") ==
         R"(wrong_type: field "price" must be a string, not a number with a fraction or exponent)");
   CHECK(order_error(R"({"type":"new","id":1,"symbol":"ABC","side":"buy","price":"1","qty":"1"})") ==
