@@ -7,6 +7,8 @@
 #include <sstream>
 #include <stdexcept>
 
+#include <sys/resource.h>
+
 #include <boost/program_options.hpp>
 #include <fmt/format.h>
 
@@ -63,6 +65,22 @@ struct counting_listener final : order_listener, market_data_listener {
   }
 };
 
+// What the kernel did to the process during a pass: page faults (first touch of memory) and
+// context switches (preemption), both of which show up as latency the matcher did not cause.
+struct kernel_counts {
+  long minor_faults = 0;
+  long major_faults = 0;
+  long switches = 0;
+  static kernel_counts now() {
+    rusage u{};
+    getrusage(RUSAGE_SELF, &u);
+    return {u.ru_minflt, u.ru_majflt, u.ru_nvcsw + u.ru_nivcsw};
+  }
+  kernel_counts operator-(const kernel_counts& o) const {
+    return {minor_faults - o.minor_faults, major_faults - o.major_faults, switches - o.switches};
+  }
+};
+
 struct prepared_run {
   std::vector<order_operation> operations; // only those that reach the matcher
   std::uint64_t edge_rejects = 0;
@@ -91,31 +109,37 @@ int run_timed(const order_file_names& names, const std::vector<order_file_entry>
   virtual_clock clock;
   counting_listener counts;
   double seconds = 0;
+  kernel_counts throughput_kernel;
   {
     order_matcher matcher(clock, options.matcher);
     add_instruments(matcher, names.instruments);
     matcher.set_order_listener(&counts);
     matcher.set_market_data_listener(&counts);
+    const auto kernel_before = kernel_counts::now();
     const auto start = steady::now();
     for (const auto& op : run.operations) {
       std::visit([&](const auto& request) { matcher.submit(request); }, op);
     }
     seconds = std::chrono::duration<double>(steady::now() - start).count();
+    throughput_kernel = kernel_counts::now() - kernel_before;
   }
 
   std::vector<std::int64_t> samples;
   samples.reserve(run.operations.size());
+  kernel_counts latency_kernel;
   {
     order_matcher matcher(clock, options.matcher);
     add_instruments(matcher, names.instruments);
     counting_listener ignored;
     matcher.set_order_listener(&ignored);
     matcher.set_market_data_listener(&ignored);
+    const auto kernel_before = kernel_counts::now();
     for (const auto& op : run.operations) {
       const auto before = steady::now();
       std::visit([&](const auto& request) { matcher.submit(request); }, op);
       samples.push_back(std::chrono::duration_cast<std::chrono::nanoseconds>(steady::now() - before).count());
     }
+    latency_kernel = kernel_counts::now() - kernel_before;
   }
   // "Once warm": the last 90% of operations, after the pools and indexes have grown.
   std::vector<std::int64_t> warm(samples.begin() + static_cast<std::ptrdiff_t>(samples.size() / 10), samples.end());
@@ -137,6 +161,11 @@ int run_timed(const order_file_names& names, const std::vector<order_file_entry>
                static_cast<long long>(all.p50), static_cast<long long>(all.p90), static_cast<long long>(all.p99),
                static_cast<long long>(all.p999), static_cast<long long>(all.max),
                static_cast<long long>(warm_stats.max));
+  std::fprintf(stderr,
+               "replay: during the throughput pass %ld page faults (%ld major), %ld context switches; during the "
+               "latency pass %ld (%ld), %ld\n",
+               throughput_kernel.minor_faults, throughput_kernel.major_faults, throughput_kernel.switches,
+               latency_kernel.minor_faults, latency_kernel.major_faults, latency_kernel.switches);
   return 0;
 }
 
