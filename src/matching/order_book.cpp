@@ -420,7 +420,7 @@ void order_book::add(order_data in) {
   n.d = in;
   n.instrument = definition_.id;
   rest(slot);
-  ctx_.live_by_client.emplace(detail::client_key{in.institution, in.client_id}, slot);
+  ctx_.live_by_client.set(detail::client_key{in.institution, in.client_id}, slot);
   ctx_.live_by_id.set(in.id, slot);
 }
 
@@ -604,8 +604,7 @@ void order_book::check_invariants() const {
         MINIBROKER_ASSERT(n.prev == prev && n.level == v[i].index && n.instrument == definition_.id);
         MINIBROKER_ASSERT(n.d.side == s && n.d.px == lv.px && n.d.open > quantity{0});
         MINIBROKER_ASSERT(n.d.type == order_type::limit && n.d.tif == time_in_force::gtc);
-        const auto by_client = ctx_.live_by_client.find(detail::client_key{n.d.institution, n.d.client_id});
-        MINIBROKER_ASSERT(by_client != ctx_.live_by_client.end() && by_client->second == slot);
+        MINIBROKER_ASSERT(ctx_.live_by_client.find(detail::client_key{n.d.institution, n.d.client_id}) == slot);
         MINIBROKER_ASSERT(ctx_.live_by_id.find(n.d.id) == slot);
         qty += n.d.open;
         ++count;

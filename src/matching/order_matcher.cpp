@@ -82,12 +82,8 @@ const order_book* order_matcher::book(instrument_id id) const noexcept {
 
 const detail::order_node* order_matcher::live_order(institution_id institution, client_order_id id,
                                                     std::uint32_t& slot) const noexcept {
-  const auto it = ctx_.live_by_client.find(detail::client_key{institution, id});
-  if (it == ctx_.live_by_client.end()) {
-    return nullptr;
-  }
-  slot = it->second;
-  return &ctx_.pool[slot];
+  slot = ctx_.live_by_client.find(detail::client_key{institution, id});
+  return slot == detail::nil ? nullptr : &ctx_.pool[slot];
 }
 
 // ---------------------------------------------------------------------------------------------
