@@ -4,6 +4,7 @@
 // orders rests any more, so memory follows the live orders, not every order ever issued.
 // Entries are not cleared when an order leaves: callers verify the slot (see order_matcher).
 
+#include <algorithm>
 #include <cstdint>
 #include <memory>
 #include <vector>
@@ -34,7 +35,14 @@ public:
     if (k == nullptr) {
       k = acquire();
     }
-    k->slots[id.value() & (chunk_size - 1)] = slot;
+    const auto at = static_cast<std::uint32_t>(id.value() & (chunk_size - 1));
+    if (at >= k->written) {
+      // Ids in between never rested: nil. Filled as ids are issued, so no request pays for
+      // writing a whole chunk.
+      std::fill(k->slots + k->written, k->slots + at, nil);
+      k->written = at + 1;
+    }
+    k->slots[at] = slot;
     ++k->live;
   }
 
@@ -53,26 +61,33 @@ public:
     if (c >= by_chunk_.size() || by_chunk_[c] == nullptr) {
       return nil;
     }
-    return by_chunk_[c]->slots[id.value() & (chunk_size - 1)];
+    const chunk& k = *by_chunk_[c];
+    const std::uint64_t at = id.value() & (chunk_size - 1);
+    return at < k.written ? k.slots[at] : nil;
   }
 
 private:
   static constexpr unsigned chunk_bits = 16;
   static constexpr std::uint64_t chunk_size = std::uint64_t{1} << chunk_bits;
   struct chunk {
-    std::uint32_t slots[chunk_size];
+    std::uint32_t slots[chunk_size]; // those from `written` on are not initialised
     std::uint32_t live;
+    std::uint32_t written;
   };
 
   chunk* acquire() {
     if (!spare_.empty()) {
       chunk* k = spare_.back();
       spare_.pop_back();
+      k->written = 0;
       return k;
     }
-    owned_.push_back(std::make_unique<chunk>());
+    // Not zeroed: 256 KiB written at once would stall the request that needs the chunk.
+    chunk* k = owned_.emplace_back(std::make_unique_for_overwrite<chunk>()).get();
+    k->live = 0;
+    k->written = 0;
     spare_.reserve(owned_.size());
-    return owned_.back().get();
+    return k;
   }
   void release(std::uint64_t c) noexcept {
     spare_.push_back(by_chunk_[c]); // capacity reserved in acquire(): no allocation
