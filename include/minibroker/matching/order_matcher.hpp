@@ -47,6 +47,7 @@
 #include <deque>
 #include <memory>
 #include <optional>
+#include <span>
 #include <variant>
 #include <vector>
 
@@ -98,6 +99,12 @@ public:
   void submit(const cancel_request& request);
   void submit(const replace_request& request);
 
+  using request = std::variant<new_order_request, cancel_request, replace_request>;
+  // Each request in turn, exactly as submit() one by one. When the book is larger than the
+  // caches, it reads ahead: the orders that the next cancels and replaces touch (the index
+  // entry, the order, its neighbours in the queue) are prefetched while the current one runs.
+  void submit(std::span<const request> batch);
+
   // Snapshots; nullopt for an unknown instrument.
   [[nodiscard]] std::optional<top_of_book> l1(instrument_id id) const;
   [[nodiscard]] std::optional<depth_snapshot> l2(instrument_id id, std::size_t levels) const;
@@ -111,8 +118,6 @@ public:
   [[nodiscard]] const matcher_config& config() const noexcept { return config_; }
 
 private:
-  using queued_request = std::variant<new_order_request, cancel_request, replace_request>;
-
   [[nodiscard]] order_book* find_book(instrument_id id) noexcept {
     if (id.value() < books_by_small_id_.size()) [[likely]] {
       return books_by_small_id_[id.value()];
@@ -122,6 +127,10 @@ private:
   [[nodiscard]] order_book* find_large_book(instrument_id id) noexcept;
   [[nodiscard]] const detail::order_node* live_order(institution_id institution, client_order_id id,
                                                      std::uint32_t& slot) const noexcept;
+  // Read-ahead for submit(batch), stage by stage: each reads what the one before prefetched.
+  void prefetch_entry(const request& r) const noexcept;
+  void prefetch_order(const request& r) const noexcept;
+  void prefetch_neighbours(const request& r) const noexcept;
   void process(const new_order_request& request);
   void process(const cancel_request& request);
   void process(const replace_request& request);
@@ -142,7 +151,7 @@ private:
   market_data_listener* market_data_listener_ = nullptr;
   market_data_interest market_data_interest_{false, false, false};
   bool dispatching_ = false;
-  std::deque<queued_request> pending_;
+  std::deque<request> pending_;
 };
 
 } // namespace minibroker

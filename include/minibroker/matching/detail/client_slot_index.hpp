@@ -40,6 +40,8 @@ public:
     }
     return find_sparse(k);
   }
+  // Where find() would look for a dense key whose page exists, else nullptr (to prefetch).
+  [[nodiscard]] const std::uint32_t* entry(client_key k) const noexcept { return dense_entry(k); }
   // The key must not be present.
   void set(client_key k, std::uint32_t slot) {
     if (std::uint32_t* e = dense_entry(k)) [[likely]] {
