@@ -1,5 +1,7 @@
 #include "minibroker/sim/schedulers.hpp"
 
+#include <boost/asio/post.hpp>
+
 namespace minibroker {
 
 void virtual_scheduler::schedule_at(timestamp at, std::function<void()> task) {
@@ -39,7 +41,7 @@ void real_scheduler::schedule_at(timestamp at, std::function<void()> task) {
     return;
   }
   tasks_.push({at, next_order_++, std::move(task)});
-  if (!armed_for_ || at < *armed_for_) {
+  if (!in_batch_ && (!armed_for_ || at < *armed_for_)) {
     arm();
   }
 }
@@ -68,18 +70,39 @@ void real_scheduler::arm() {
 
 void real_scheduler::on_timer() {
   armed_for_.reset();
+  run_due();
+}
+
+void real_scheduler::run_due() {
   const timestamp now = clock_.now();
-  // A bounded batch per wake-up: a task that is behind (and schedules its next one in the past)
-  // must not starve the handlers it feeds; the timer, re-armed in the past, fires again at once.
+  // A bounded batch per turn: a task that is behind (and schedules its next one in the past) must
+  // not starve the handlers it feeds. Tasks scheduled meanwhile arm the timer once, below.
   constexpr int max_batch = 64;
+  in_batch_ = true;
   for (int n = 0; n < max_batch && !stopped_ && !tasks_.empty() && tasks_.top().at <= now; ++n) {
     auto next = std::move(const_cast<detail::scheduled_task&>(tasks_.top()));
     tasks_.pop();
     next.task();
   }
-  if (!stopped_ && !armed_for_) {
-    arm();
+  if (stopped_) {
+    in_batch_ = false;
+    return;
   }
+  if (!tasks_.empty() && tasks_.top().at <= now) {
+    // Behind: the next batch is posted, behind the handlers already waiting. A timer re-armed in
+    // the past costs two timerfd_settime calls and an epoll_wait per batch (BENCHMARKS.md).
+    boost::asio::post(executor_, [this, alive = std::weak_ptr<bool>(alive_)] {
+      if (!alive.expired()) {
+        in_batch_ = false;
+        if (!stopped_) {
+          run_due();
+        }
+      }
+    });
+    return;
+  }
+  in_batch_ = false;
+  arm();
 }
 
 } // namespace minibroker

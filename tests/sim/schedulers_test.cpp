@@ -1,5 +1,8 @@
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <iterator>
+#include <numeric>
 #include <string>
 #include <vector>
 
@@ -89,5 +92,31 @@ TEST_CASE("real scheduler: due tasks run in order and stop lets the loop end", "
   });
   io.run(); // returns once stop() has cancelled the timer
   CHECK(order == std::vector<int>{1, 2, 3});
+  CHECK(sched.pending() == 0);
+}
+
+TEST_CASE("real scheduler: a backlog beyond one batch runs in order, and handlers it posts run before it ends",
+          "[scheduler]") {
+  boost::asio::io_context io;
+  real_clock clock;
+  real_scheduler sched{io.get_executor(), clock};
+  std::vector<int> log;              // a task's number, or -1 for a handler a task posted
+  const auto due = clock.now() - 1s; // all behind: more than one batch is due at once
+  for (int i = 0; i < 200; ++i) {
+    sched.schedule_at(due, [&, i] {
+      log.push_back(i);
+      boost::asio::post(io, [&] { log.push_back(-1); });
+    });
+  }
+  sched.schedule_at(clock.now() + 1ms, [&] { sched.stop(); });
+  io.run();
+  std::vector<int> tasks;
+  std::copy_if(log.begin(), log.end(), std::back_inserter(tasks), [](int n) { return n >= 0; });
+  std::vector<int> expected(200);
+  std::iota(expected.begin(), expected.end(), 0);
+  CHECK(tasks == expected);
+  CHECK(log.size() == 400);
+  // Not starved: the first handler ran before the last task.
+  CHECK(std::find(log.begin(), log.end(), -1) < std::find(log.begin(), log.end(), 199));
   CHECK(sched.pending() == 0);
 }

@@ -7,10 +7,12 @@
 // as it can; the timeline is the one a real-time run would follow if the machine kept up. With
 // one thread and the same inputs, it is deterministic.
 //
-// real_scheduler: wall-clock time; one steady timer armed for the earliest due task.
+// real_scheduler: wall-clock time; one steady timer armed for the earliest due task. When it falls
+// behind (tasks already due after a batch), the next batch is posted, not timed.
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <queue>
 #include <vector>
@@ -76,6 +78,7 @@ public:
 private:
   void arm();
   void on_timer();
+  void run_due();
 
   const clock& clock_;
   boost::asio::any_io_executor executor_;
@@ -84,6 +87,8 @@ private:
   std::optional<timestamp> armed_for_;
   std::uint64_t next_order_ = 0;
   bool stopped_ = false;
+  bool in_batch_ = false;                                  // running or posted a batch: it arms the timer when done
+  std::shared_ptr<bool> alive_ = std::make_shared<bool>(); // a posted batch's check on this
 };
 
 } // namespace minibroker
