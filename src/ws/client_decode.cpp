@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "client_decode_paths.hpp"
 #include "field_reader.hpp"
 
 namespace minibroker::ws {
@@ -184,6 +185,16 @@ report_message read_report(field_reader& r, message_reader& m) {
 
 boost::system::result<server_message, decode_error> decode_server_message(std::string_view text,
                                                                           const instrument_directory& instruments) {
+  if (auto q = detail::read_quote_fast(text, instruments)) {
+    return *q;
+  }
+  return detail::decode_parsed(text, instruments);
+}
+
+namespace detail {
+
+boost::system::result<server_message, decode_error> decode_parsed(std::string_view text,
+                                                                  const instrument_directory& instruments) {
   json::value storage;
   auto object = parse_object(text, storage, {});
   if (!object) {
@@ -219,5 +230,7 @@ boost::system::result<server_message, decode_error> decode_server_message(std::s
   }
   return out;
 }
+
+} // namespace detail
 
 } // namespace minibroker::ws

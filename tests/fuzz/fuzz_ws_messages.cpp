@@ -1,12 +1,15 @@
 // Fuzz target: every inbound WebSocket message decoder, both sides (docs/protocol.md), and the
 // HTTP request target the server routes and authenticates on. The first byte picks the decoder,
 // the rest is the frame's text. Whatever the input, nothing crashes, a refusal always says why,
-// and a decoded order message either translates into a request or is refused with a reason.
+// and a decoded order message either translates into a request or is refused with a reason. A
+// quote the client's fast path reads is read the same by the general decoder.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
 #include <string_view>
+#include <variant>
 
+#include "client_decode_paths.hpp"
 #include "minibroker/ws/client_decode.hpp"
 #include "minibroker/ws/decode.hpp"
 #include "minibroker/ws/order_translation.hpp"
@@ -35,6 +38,20 @@ void expect_reason(const Result& r) {
   }
 }
 
+void expect_same_quote(std::string_view text) {
+  const auto fast = minibroker::ws::detail::read_quote_fast(text, directory());
+  if (!fast) {
+    return;
+  }
+  const auto general = minibroker::ws::detail::decode_parsed(text, directory());
+  const auto* q = general ? std::get_if<minibroker::quote>(&*general) : nullptr;
+  if (q == nullptr || q->instrument != fast->instrument || q->sequence != fast->sequence || q->bid != fast->bid ||
+      q->bid_size != fast->bid_size || q->ask != fast->ask || q->ask_size != fast->ask_size || q->last != fast->last ||
+      q->time != fast->time) {
+    std::abort();
+  }
+}
+
 } // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -55,7 +72,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     break;
   }
   case 1: expect_reason(minibroker::ws::decode_quote_subscription(text)); break;
-  case 2: expect_reason(minibroker::ws::decode_server_message(text, directory())); break;
+  case 2:
+    expect_reason(minibroker::ws::decode_server_message(text, directory()));
+    expect_same_quote(text);
+    break;
   default:
     if (auto target = minibroker::ws::detail::parse_target(text)) {
       (void)minibroker::ws::detail::bearer_token(text, *target);

@@ -3,6 +3,8 @@
 #include "minibroker/ws/client_decode.hpp"
 #include "minibroker/ws/encode.hpp"
 
+#include "client_decode_paths.hpp"
+
 using namespace minibroker;
 using namespace minibroker::ws;
 
@@ -128,4 +130,54 @@ TEST_CASE("client codec: unknown symbols, types and bad prices are specific erro
               R"("last":"1","time":0})")
             .starts_with(R"(invalid_value: field "bid": "9.99")"));
   CHECK(error("[]").starts_with("not_an_object"));
+}
+
+TEST_CASE("client codec: the quote fast path reads what encode_quote writes, and leaves the rest to the parser",
+          "[ws][client_codec]") {
+  const quote q{instrument_id{3},          price{199}, quantity{20}, price{201}, quantity{30}, price{200},
+                timestamp{duration{1234}}, 8};
+  const auto fast = detail::read_quote_fast(encode_quote(q, abc()), known());
+  REQUIRE(fast.has_value());
+  CHECK(fmt::format("{}", *fast) == fmt::format("{}", q));
+  CHECK(fast->time == q.time);
+  quote now = q;
+  now.time = timestamp{duration{1'764'137'000'123'456'789}}; // nanoseconds: 19 digits
+  now.sequence = 9'223'372'036'854'775'807;
+  const auto encoded = encode_quote(now, abc());
+  CHECK(encoded == R"({"type":"quote","symbol":"ABC","seq":9223372036854775807,"bid":"9.95","bid_size":20,)"
+                   R"("ask":"10.05","ask_size":30,"last":"10.00","time":1764137000123456789})");
+  REQUIRE(detail::read_quote_fast(encoded, known()).has_value());
+  CHECK(detail::read_quote_fast(encoded, known())->time == now.time);
+  CHECK(detail::read_quote_fast(encoded, known())->sequence == now.sequence);
+
+  // Valid JSON in another form: the general decoder reads it, to the same quote.
+  const std::string spaced = R"({"type": "quote","symbol":"ABC","seq":8,"bid":"9.95","bid_size":20,"ask":"10.05",)"
+                             R"("ask_size":30,"last":"10.00","time":1234})";
+  const std::string escaped = R"({"type":"quote","symbol":"\u0041BC","seq":8,"bid":"9.95","bid_size":20,)"
+                              R"("ask":"10.05","ask_size":30,"last":"10.00","time":1234})";
+  const std::string reordered = R"({"symbol":"ABC","type":"quote","seq":8,"bid":"9.95","bid_size":20,"ask":"10.05",)"
+                                R"("ask_size":30,"last":"10.00","time":1234})";
+  for (const auto& other : {spaced, escaped, reordered}) {
+    CHECK_FALSE(detail::read_quote_fast(other, known()).has_value());
+    CHECK(fmt::format("{}", decoded<quote>(other)) == fmt::format("{}", q));
+  }
+
+  // Not valid, or not a quote it can read: the general decoder's specific errors.
+  auto error = [](std::string_view text) {
+    CHECK_FALSE(detail::read_quote_fast(text, known()).has_value());
+    auto r = decode_server_message(text, known());
+    REQUIRE_FALSE(r.has_value());
+    return r.error().code;
+  };
+  const std::string head = R"({"type":"quote","symbol":"ABC","seq":)";
+  const std::string tail = R"(,"bid":"9.95","bid_size":20,"ask":"10.05","ask_size":30,"last":"10.00","time":1234})";
+  CHECK(error(head + "01" + tail) == codec_error::malformed_json);
+  CHECK(error(head + "-1" + tail) == codec_error::invalid_value);
+  CHECK(error(head + "9223372036854775808" + tail) == codec_error::invalid_value);
+  CHECK(error(head + "8" + tail.substr(0, tail.size() - 5) + "9223372036854775808}") == codec_error::invalid_value);
+  CHECK(error(head + "1.5" + tail) == codec_error::wrong_type);
+  CHECK(error(head + "8" + tail + " x") == codec_error::malformed_json);
+  CHECK(error(head + "8" + tail.substr(0, tail.size() - 1) + R"(,"extra":1})") == codec_error::unknown_field);
+  CHECK(error(R"({"type":"quote","symbol":"ABC","seq":8,"bid":"9.97","bid_size":20,"ask":"10.05","ask_size":30,)"
+              R"("last":"10.00","time":1234})") == codec_error::invalid_value);
 }
