@@ -2,6 +2,8 @@
 
 #include <iterator>
 
+#include <fmt/format.h>
+
 #include "minibroker/replay/event_json.hpp"
 
 namespace minibroker::ws {
@@ -58,16 +60,29 @@ std::string encode_instrument(const instrument& i) {
 }
 
 std::string encode_quote(const quote& q, const instrument& i) {
+  // The busiest message: integers appended directly, no format string to interpret.
   fmt::memory_buffer out;
+  const auto integer = [&out](auto n) {
+    const fmt::format_int digits(n);
+    out.append(digits.data(), digits.data() + digits.size());
+  };
   append(out, R"({"type":"quote","symbol":)");
   append_json_string(out, i.symbol);
-  fmt::format_to(std::back_inserter(out), R"(,"seq":{},"bid":)", q.sequence);
+  append(out, R"(,"seq":)");
+  integer(q.sequence);
+  append(out, R"(,"bid":)");
   append_price(out, q.bid, i.tick_size);
-  fmt::format_to(std::back_inserter(out), R"(,"bid_size":{},"ask":)", q.bid_size);
+  append(out, R"(,"bid_size":)");
+  integer(q.bid_size.value());
+  append(out, R"(,"ask":)");
   append_price(out, q.ask, i.tick_size);
-  fmt::format_to(std::back_inserter(out), R"(,"ask_size":{},"last":)", q.ask_size);
+  append(out, R"(,"ask_size":)");
+  integer(q.ask_size.value());
+  append(out, R"(,"last":)");
   append_price(out, q.last, i.tick_size);
-  fmt::format_to(std::back_inserter(out), R"(,"time":{}}})", q.time.time_since_epoch().count());
+  append(out, R"(,"time":)");
+  integer(q.time.time_since_epoch().count());
+  out.push_back('}');
   return done(out);
 }
 

@@ -40,16 +40,20 @@ void market_data_hub::on_instrument(const instrument& update) {
 }
 
 void market_data_hub::on_quote(const quote& update) {
-  const instrument* i = instruments_.find(update.instrument);
-  if (i == nullptr) {
+  const auto index = instruments_.index_of(update.instrument);
+  if (!index) {
     return; // the feed sends every instrument before its quotes
   }
-  const std::size_t index = slot(*i);
-  auto m = std::make_shared<const std::string>(encode_quote(update, *i));
-  latest_quote_[index] = m;
+  const instrument& i = instruments_.all()[*index];
+  if (*index >= latest_quote_.size()) {
+    latest_instrument_.resize(*index + 1);
+    latest_quote_.resize(*index + 1);
+  }
+  auto m = std::make_shared<const std::string>(encode_quote(update, i));
+  latest_quote_[*index] = m;
   for (const auto& w : quote_readers_) {
-    if (const auto s = w.lock(); s && s->wants(index)) {
-      s->send_latest(index, m);
+    if (const auto s = w.lock(); s && s->wants(*index)) {
+      s->send_latest(*index, m);
     }
   }
 }
