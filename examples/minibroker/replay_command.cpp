@@ -1,5 +1,6 @@
 // minibroker replay FILE: an order file through the matcher, every event as a JSON line on
 // standard output (or, with --quiet, only timing), a summary on standard error.
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
@@ -130,6 +131,7 @@ int run_timed(const order_file_names& names, const std::vector<order_file_entry>
   std::vector<std::int64_t> samples;
   samples.reserve(run.operations.size());
   kernel_counts latency_kernel;
+  double latency_seconds = 0;
   {
     order_matcher matcher(clock, options.matcher);
     add_instruments(matcher, names.instruments);
@@ -137,17 +139,26 @@ int run_timed(const order_file_names& names, const std::vector<order_file_entry>
     matcher.set_order_listener(&ignored);
     matcher.set_market_data_listener(&ignored);
     const auto kernel_before = kernel_counts::now();
+    const auto latency_start = steady::now();
     for (const auto& op : run.operations) {
       const auto before = steady::now();
       std::visit([&](const auto& request) { matcher.submit(request); }, op);
       samples.push_back(std::chrono::duration_cast<std::chrono::nanoseconds>(steady::now() - before).count());
     }
     latency_kernel = kernel_counts::now() - kernel_before;
+    latency_seconds = std::chrono::duration<double>(steady::now() - latency_start).count();
   }
   // "Once warm": the last 90% of operations, after the pools and indexes have grown.
   std::vector<std::int64_t> warm(samples.begin() + static_cast<std::ptrdiff_t>(samples.size() / 10), samples.end());
   const auto all = summarize(samples);
   const auto warm_stats = summarize(warm);
+  // How many warm operations took long: compare with a trivial loop timed the same way on the same
+  // machine, where the same counts per second are the scheduler's and the VM's.
+  const auto over = [&warm](std::int64_t ns) {
+    return std::count_if(warm.begin(), warm.end(), [ns](auto v) { return v > ns; });
+  };
+  const auto over_20us = over(20'000);
+  const auto over_100us = over(100'000);
 
   const auto ops = run.operations.size();
   std::fprintf(stderr,
@@ -168,6 +179,8 @@ int run_timed(const order_file_names& names, const std::vector<order_file_entry>
                static_cast<long long>(all.p50), static_cast<long long>(all.p90), static_cast<long long>(all.p99),
                static_cast<long long>(all.p999), static_cast<long long>(all.max),
                static_cast<long long>(warm_stats.max));
+  std::fprintf(stderr, "replay: once warm, %lld operations over 20 us and %lld over 100 us (latency pass: %.3f s)\n",
+               static_cast<long long>(over_20us), static_cast<long long>(over_100us), latency_seconds);
   std::fprintf(stderr,
                "replay: during the throughput pass %ld page faults (%ld major), %ld context switches; during the "
                "latency pass %ld (%ld), %ld\n",
