@@ -77,7 +77,9 @@ struct kernel_counts {
   static kernel_counts now() {
     rusage u{};
     getrusage(RUSAGE_SELF, &u);
-    const auto seconds = [](const timeval& t) { return static_cast<double>(t.tv_sec) + t.tv_usec / 1e6; };
+    const auto seconds = [](const timeval& t) {
+      return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6;
+    };
     return {u.ru_minflt, u.ru_majflt, u.ru_nvcsw + u.ru_nivcsw, seconds(u.ru_utime) + seconds(u.ru_stime)};
   }
   kernel_counts operator-(const kernel_counts& o) const {
@@ -123,7 +125,7 @@ int run_timed(const order_file_names& names, const std::vector<order_file_entry>
     matcher.set_market_data_listener(&counts);
     const auto kernel_before = kernel_counts::now();
     const auto start = steady::now();
-    matcher.submit(std::span<const order_matcher::request>(run.operations)); // one batch: it may read ahead
+    matcher.submit(std::span<const order_matcher::any_request>(run.operations)); // one batch: it may read ahead
     seconds = std::chrono::duration<double>(steady::now() - start).count();
     throughput_kernel = kernel_counts::now() - kernel_before;
   }

@@ -128,7 +128,7 @@ void order_matcher::submit(const replace_request& request) {
 namespace {
 // The order a cancel or replace names; new orders are not read ahead (they touch what the
 // orders before them just touched).
-[[nodiscard]] bool target_of(const order_matcher::request& r, detail::client_key& k) noexcept {
+[[nodiscard]] bool target_of(const order_matcher::any_request& r, detail::client_key& k) noexcept {
   if (const auto* c = std::get_if<cancel_request>(&r)) {
     k = detail::client_key{c->institution, c->id};
     return true;
@@ -141,55 +141,44 @@ namespace {
 }
 } // namespace
 
-void order_matcher::prefetch_entry(const request& r) const noexcept {
-  detail::client_key k;
-  if (target_of(r, k)) {
-    if (const std::uint32_t* e = ctx_.live_by_client.entry(k)) {
-      __builtin_prefetch(e);
-    }
-  }
-}
-
-void order_matcher::prefetch_order(const request& r) const noexcept {
-  detail::client_key k;
-  if (target_of(r, k)) {
-    if (const std::uint32_t slot = ctx_.live_by_client.find(k); slot != detail::nil) {
-      __builtin_prefetch(&ctx_.pool[slot], 1);
-    }
-  }
-}
-
-// Unlinking writes both neighbours in the level's queue.
-void order_matcher::prefetch_neighbours(const request& r) const noexcept {
-  detail::client_key k;
-  if (target_of(r, k)) {
-    if (const std::uint32_t slot = ctx_.live_by_client.find(k); slot != detail::nil) {
-      const detail::order_node& n = ctx_.pool[slot];
-      if (n.prev != detail::nil) {
-        __builtin_prefetch(&ctx_.pool[n.prev], 1);
-      }
-      if (n.next != detail::nil) {
-        __builtin_prefetch(&ctx_.pool[n.next], 1);
-      }
-    }
-  }
-}
-
-void order_matcher::submit(std::span<const request> batch) {
+void order_matcher::submit(std::span<const any_request> batch) {
   // Orders in the pool beyond this do not fit in a core's L2 (64 bytes each, 1 MiB); below it
   // reading ahead costs more instructions than the misses it hides.
   constexpr std::size_t read_ahead_orders = 16'384;
+  // Three stages, one request apart, each using what the one before brought into cache: request
+  // i+3's client index entry, i+2's order, i+1's neighbours in its queue (an unlink writes both).
+  // What a stage finds may be stale by the time the request runs (a request in between removed the
+  // order): it only costs a useless prefetch, as pages and slots are never freed while the
+  // matcher lives.
+  const std::uint32_t* entry[4] = {nullptr, nullptr, nullptr, nullptr};
+  std::uint32_t slot[4] = {detail::nil, detail::nil, detail::nil, detail::nil};
   const std::size_t n = batch.size();
   for (std::size_t i = 0; i < n; ++i) {
     if (ctx_.pool.live() > read_ahead_orders) {
       if (i + 3 < n) {
-        prefetch_entry(batch[i + 3]);
+        const std::uint32_t*& e = entry[(i + 3) & 3];
+        detail::client_key k;
+        e = target_of(batch[i + 3], k) ? ctx_.live_by_client.entry(k) : nullptr;
+        if (e != nullptr) {
+          __builtin_prefetch(e);
+        }
       }
-      if (i + 2 < n) {
-        prefetch_order(batch[i + 2]);
+      if (const std::uint32_t* e = entry[(i + 2) & 3]; e != nullptr && i + 2 < n) {
+        slot[(i + 2) & 3] = *e;
+        if (*e != detail::nil) {
+          __builtin_prefetch(&ctx_.pool[*e], 1);
+        }
+      } else {
+        slot[(i + 2) & 3] = detail::nil;
       }
-      if (i + 1 < n) {
-        prefetch_neighbours(batch[i + 1]);
+      if (const std::uint32_t s = slot[(i + 1) & 3]; s != detail::nil && i + 1 < n) {
+        const detail::order_node& o = ctx_.pool[s];
+        if (o.prev != detail::nil) {
+          __builtin_prefetch(&ctx_.pool[o.prev], 1);
+        }
+        if (o.next != detail::nil) {
+          __builtin_prefetch(&ctx_.pool[o.next], 1);
+        }
       }
     }
     std::visit([this](const auto& r) { submit(r); }, batch[i]);
@@ -361,7 +350,7 @@ void order_matcher::dispatch() {
 
 void order_matcher::drain() {
   while (!pending_.empty()) {
-    const request next = std::move(pending_.front());
+    const any_request next = std::move(pending_.front());
     pending_.pop_front();
     std::visit([this](const auto& r) { process(r); }, next);
     dispatch();

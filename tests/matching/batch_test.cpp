@@ -15,9 +15,9 @@ namespace {
 
 // Resting orders on a book of 40,000 first, then a mix of new, cancel and replace (some of
 // unknown or finished orders, some repeated within a few requests of each other).
-std::vector<order_matcher::request> make_stream() {
+std::vector<order_matcher::any_request> make_stream() {
   random_source rng{11};
-  std::vector<order_matcher::request> out;
+  std::vector<order_matcher::any_request> out;
   std::vector<std::pair<institution_id, client_order_id>> sent;
   std::uint64_t next_id = 0;
   const auto new_order = [&](bool marketable) {
@@ -77,7 +77,7 @@ TEST_CASE("matcher: a batch gives the events of one request at a time", "[matche
   for (const auto& r : stream) {
     std::visit([&](const auto& request) { a.submit(request); }, r);
   }
-  b.submit(std::span<const order_matcher::request>(stream));
+  b.submit(std::span<const order_matcher::any_request>(stream));
   REQUIRE(batched.events.size() == one_by_one.events.size());
   for (std::size_t i = 0; i < batched.events.size(); ++i) {
     REQUIRE(full_line(batched.events[i]) == full_line(one_by_one.events[i]));

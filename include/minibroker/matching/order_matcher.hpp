@@ -99,11 +99,11 @@ public:
   void submit(const cancel_request& request);
   void submit(const replace_request& request);
 
-  using request = std::variant<new_order_request, cancel_request, replace_request>;
+  using any_request = std::variant<new_order_request, cancel_request, replace_request>;
   // Each request in turn, exactly as submit() one by one. When the book is larger than the
   // caches, it reads ahead: the orders that the next cancels and replaces touch (the index
   // entry, the order, its neighbours in the queue) are prefetched while the current one runs.
-  void submit(std::span<const request> batch);
+  void submit(std::span<const any_request> batch);
 
   // Snapshots; nullopt for an unknown instrument.
   [[nodiscard]] std::optional<top_of_book> l1(instrument_id id) const;
@@ -127,10 +127,6 @@ private:
   [[nodiscard]] order_book* find_large_book(instrument_id id) noexcept;
   [[nodiscard]] const detail::order_node* live_order(institution_id institution, client_order_id id,
                                                      std::uint32_t& slot) const noexcept;
-  // Read-ahead for submit(batch), stage by stage: each reads what the one before prefetched.
-  void prefetch_entry(const request& r) const noexcept;
-  void prefetch_order(const request& r) const noexcept;
-  void prefetch_neighbours(const request& r) const noexcept;
   void process(const new_order_request& request);
   void process(const cancel_request& request);
   void process(const replace_request& request);
@@ -151,7 +147,7 @@ private:
   market_data_listener* market_data_listener_ = nullptr;
   market_data_interest market_data_interest_{false, false, false};
   bool dispatching_ = false;
-  std::deque<request> pending_;
+  std::deque<any_request> pending_;
 };
 
 } // namespace minibroker
