@@ -66,7 +66,7 @@ public:
   }
 
 private:
-  static constexpr unsigned page_bits = 12;
+  static constexpr unsigned page_bits = 10;
   static constexpr std::uint64_t page_size = std::uint64_t{1} << page_bits;
   static constexpr std::uint64_t dense_limit = std::uint64_t{1} << 32;
   static constexpr std::uint32_t small_institution_limit = 1U << 12;

@@ -67,7 +67,7 @@ public:
   }
 
 private:
-  static constexpr unsigned chunk_bits = 16;
+  static constexpr unsigned chunk_bits = 12;
   static constexpr std::uint64_t chunk_size = std::uint64_t{1} << chunk_bits;
   struct chunk {
     std::uint32_t slots[chunk_size]; // those from `written` on are not initialised
