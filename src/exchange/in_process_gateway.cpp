@@ -3,16 +3,66 @@
 #include <algorithm>
 #include <atomic>
 #include <utility>
+#include <variant>
+#include <vector>
 
 #include <boost/asio/post.hpp>
 
 namespace minibroker {
 
+// Updates wait in `pending`, in order, for one drain posted to the subscriber's executor: a burst of
+// quotes costs that executor one post, not one each (a post per quote was most of the feed's cost).
 struct in_process_market_data_feed::subscription {
+  using update = std::variant<instrument, quote>;
+
   subscription(feed_listener& l, boost::asio::any_io_executor e) : listener(&l), executor(std::move(e)) {}
+
+  // On the exchange's strand.
+  static void push(const std::shared_ptr<subscription>& s, update u) {
+    {
+      const std::lock_guard lock(s->mutex);
+      s->pending.push_back(std::move(u));
+      if (s->drain_posted) {
+        return;
+      }
+      s->drain_posted = true;
+    }
+    boost::asio::post(s->executor, [s] { s->drain(); });
+  }
+
+  // On the subscriber's executor.
+  void drain() {
+    std::vector<update> batch;
+    {
+      const std::lock_guard lock(mutex);
+      batch.swap(pending);
+      pending.swap(spare); // the capacity of an earlier batch
+      drain_posted = false;
+    }
+    for (const auto& u : batch) {
+      if (!active.load(std::memory_order_acquire)) {
+        return;
+      }
+      if (const auto* q = std::get_if<quote>(&u)) {
+        listener->on_quote(*q);
+      } else {
+        listener->on_instrument(std::get<instrument>(u));
+      }
+    }
+    batch.clear();
+    const std::lock_guard lock(mutex);
+    if (spare.capacity() < batch.capacity()) {
+      spare.swap(batch);
+    }
+  }
+
   feed_listener* listener;
   boost::asio::any_io_executor executor;
-  std::atomic<bool> active{true}; // cleared by unsubscribe(), checked by every posted callback
+  std::atomic<bool> active{true}; // cleared by unsubscribe(), checked before every delivery
+  std::mutex mutex;
+  std::vector<update> pending; // guarded by mutex
+  std::vector<update> spare;   // guarded by mutex
+  bool drain_posted = false;   // guarded by mutex
 };
 
 in_process_market_data_feed::in_process_market_data_feed(market_data_producer& producer, exchange_strand strand,
@@ -82,21 +132,13 @@ void in_process_market_data_feed::stop(const std::shared_ptr<subscription>& s) {
 
 void in_process_market_data_feed::tap::on_instrument(const instrument& update) {
   for (const auto& s : feed_.live_) {
-    boost::asio::post(s->executor, [s, update] {
-      if (s->active.load(std::memory_order_acquire)) {
-        s->listener->on_instrument(update);
-      }
-    });
+    subscription::push(s, update);
   }
 }
 
 void in_process_market_data_feed::tap::on_quote(const quote& update) {
   for (const auto& s : feed_.live_) {
-    boost::asio::post(s->executor, [s, update] {
-      if (s->active.load(std::memory_order_acquire)) {
-        s->listener->on_quote(update);
-      }
-    });
+    subscription::push(s, update);
   }
 }
 

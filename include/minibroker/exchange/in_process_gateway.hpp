@@ -20,11 +20,11 @@ namespace minibroker {
 
 // The producer's instruments and quotes, for any number of subscribers. On subscribe, the
 // subscriber gets (on its executor) every instrument and the latest quote of each, by instrument
-// id, then every update the producer makes after that snapshot, in order. Each update is posted
-// to each subscriber's executor as it is produced.
+// id, then every update the producer makes after that snapshot, in order. Updates wait for each
+// subscriber in order; one post to its executor delivers all that wait (a burst costs one post).
 //
 // Thread safety: subscribe()/unsubscribe() from any thread (a mutex guards the registry they
-// share; updates never take it). unsubscribe() takes effect at once: once it returns, the
+// share; updates take only their subscription's own). unsubscribe() takes effect at once: once it returns, the
 // listener is not called again (call it from the listener's executor).
 class in_process_market_data_feed final : public market_data_feed {
 public:
