@@ -9,7 +9,17 @@
 namespace minibroker::replay {
 namespace {
 
-enum column : std::size_t { action, id, institution, symbol, side_col, type, tif, price_col, qty };
+enum column : std::size_t {
+  action_col,
+  id_col,
+  institution_col,
+  symbol_col,
+  side_col,
+  type_col,
+  tif_col,
+  price_col,
+  qty_col
+};
 constexpr std::size_t column_count = 9;
 
 // A refused line: its message names the field and the offending text.
@@ -64,9 +74,9 @@ order_file_entry order_file_reader::read_line(std::string_view line, std::size_t
       }
       return f[c];
     };
-    const auto client_id = names_.client_ids.intern(name(id, "id"));
-    const auto who = names_.institutions.intern(name(institution, "institution"));
-    const auto symbol_text = name(symbol, "symbol");
+    const auto client_id = names_.client_ids.intern(name(id_col, "id"));
+    const auto who = names_.institutions.intern(name(institution_col, "institution"));
+    const auto symbol_text = name(symbol_col, "symbol");
     const instrument* inst = names_.instruments.find(symbol_text);
     if (inst == nullptr && options_.add_unknown_symbols) {
       instrument spec;
@@ -100,35 +110,36 @@ order_file_entry order_file_reader::read_line(std::string_view line, std::size_t
       throw bad_line{fmt::format("price `{}`: {}", f[price_col], parsed.error().message())};
     };
     const auto read_qty = [&]() -> std::optional<quantity> {
-      if (f[qty].empty()) {
+      if (f[qty_col].empty()) {
         return std::nullopt;
       }
-      auto parsed = parse_quantity(f[qty]);
+      auto parsed = parse_quantity(f[qty_col]);
       if (!parsed) {
-        throw bad_line{fmt::format("qty `{}` is not a whole number", f[qty])};
+        throw bad_line{fmt::format("qty `{}` is not a whole number", f[qty_col])};
       }
       return *parsed;
     };
 
-    if (f[action] == "new") {
+    if (f[action_col] == "new") {
       new_order_request request;
       request.institution = who;
       request.id = client_id;
       request.instrument = instrument_ref;
       request.side = required(side_from_string(f[side_col]), "side", f[side_col]);
-      request.type = required(order_type_from_string(f[type]), "type", f[type]);
-      request.tif = f[tif].empty() ? time_in_force::gtc : required(time_in_force_from_string(f[tif]), "tif", f[tif]);
+      request.type = required(order_type_from_string(f[type_col]), "type", f[type_col]);
+      request.tif =
+          f[tif_col].empty() ? time_in_force::gtc : required(time_in_force_from_string(f[tif_col]), "tif", f[tif_col]);
       request.limit_price = read_price();
-      request.qty = required(read_qty(), "qty", f[qty]);
+      request.qty = required(read_qty(), "qty", f[qty_col]);
       entry.content = order_operation{request};
-    } else if (f[action] == "cancel") {
+    } else if (f[action_col] == "cancel") {
       entry.content = order_operation{cancel_request{who, client_id, instrument_ref}};
-    } else if (f[action] == "replace") {
+    } else if (f[action_col] == "replace") {
       replace_request request{who, client_id, instrument_ref, read_price(), read_qty()};
       entry.content = order_operation{request};
     } else {
-      throw bad_line{f[action].empty() ? std::string("action is required")
-                                       : fmt::format("action `{}` is not new, cancel or replace", f[action])};
+      throw bad_line{f[action_col].empty() ? std::string("action is required")
+                                           : fmt::format("action `{}` is not new, cancel or replace", f[action_col])};
     }
   } catch (bad_line& bad) {
     entry.content = line_error{std::move(bad.message)};

@@ -10,7 +10,7 @@ using namespace minibroker::ws;
 
 namespace {
 
-instrument abc() {
+instrument halted_abc() {
   instrument i;
   i.id = instrument_id{3};
   i.symbol = "ABC";
@@ -25,7 +25,7 @@ instrument abc() {
 
 instrument_directory known() {
   instrument_directory d;
-  d.put(abc());
+  d.put(halted_abc());
   return d;
 }
 
@@ -40,7 +40,7 @@ T decoded(const std::string& text) {
 } // namespace
 
 TEST_CASE("client codec: instruments and quotes round-trip", "[ws][client_codec]") {
-  const auto i = decoded<instrument>(encode_instrument(abc()));
+  const auto i = decoded<instrument>(encode_instrument(halted_abc()));
   CHECK(i.id == instrument_id{3});
   CHECK(i.symbol == "ABC");
   CHECK(i.name == "Abc \"Corp\"");
@@ -51,7 +51,7 @@ TEST_CASE("client codec: instruments and quotes round-trip", "[ws][client_codec]
 
   const quote q{instrument_id{3},          price{199}, quantity{20}, price{201}, quantity{30}, price{200},
                 timestamp{duration{1234}}, 8};
-  const auto back = decoded<quote>(encode_quote(q, abc()));
+  const auto back = decoded<quote>(encode_quote(q, halted_abc()));
   CHECK(fmt::format("{}", back) == fmt::format("{}", q));
   CHECK(decoded<snapshot_end_message>(encode_snapshot_end(4)).count == 4);
 }
@@ -64,7 +64,7 @@ TEST_CASE("client codec: acks, rejects and errors round-trip", "[ws][client_code
   r.status = order_status::partially_filled;
   r.cum_qty = quantity{10};
   r.open_qty = quantity{20};
-  const auto a = decoded<ack_message>(encode_ack(request_kind::replace, r, abc()));
+  const auto a = decoded<ack_message>(encode_ack(request_kind::replace, r, halted_abc()));
   CHECK(a.kind == request_kind::replace);
   CHECK(a.id == client_order_id{12});
   CHECK(a.order == order_id{99});
@@ -101,7 +101,7 @@ TEST_CASE("client codec: execution reports round-trip", "[ws][client_codec]") {
   r.cum_qty = quantity{10};
   r.open_qty = quantity{20};
   r.trade = trade_id{6};
-  const auto m = decoded<report_message>(encode_report(7, r, abc()));
+  const auto m = decoded<report_message>(encode_report(7, r, halted_abc()));
   CHECK(m.seq == 7);
   CHECK(fmt::format("{}", m.report) == fmt::format("{}", r));
   CHECK(m.report.time == r.time);
@@ -112,7 +112,7 @@ TEST_CASE("client codec: execution reports round-trip", "[ws][client_codec]") {
   rej.type = exec_type::rejected;
   rej.status = order_status::rejected;
   rej.reason = reject_reason::instrument_halted;
-  const auto back = decoded<report_message>(encode_report(8, rej, abc()));
+  const auto back = decoded<report_message>(encode_report(8, rej, halted_abc()));
   CHECK(fmt::format("{}", back.report) == fmt::format("{}", rej));
 }
 

@@ -44,12 +44,6 @@ private:
   std::vector<quote> quotes_;
 };
 
-client_config to(std::uint16_t port) {
-  client_config c;
-  c.port = port;
-  return c;
-}
-
 } // namespace
 
 TEST_CASE("ws feed: a subscriber gets the same instruments and quotes as in process", "[ws][feed_client][threads]") {
@@ -57,7 +51,7 @@ TEST_CASE("ws feed: a subscriber gets the same instruments and quotes as in proc
   shared_recorder local;
   shared_recorder remote;
   f.ex.feed().subscribe(local, f.io.get_executor());
-  ws_market_data_feed feed(f.io.get_executor(), to(f.port()));
+  ws_market_data_feed feed(f.io.get_executor(), f.client());
   feed.subscribe(remote, f.io.get_executor());
 
   const auto got = remote.wait_quotes(300);
@@ -92,7 +86,7 @@ TEST_CASE("ws feed: retries with backoff while the exchange is away, and resumes
           "[ws][feed_client][threads]") {
   server_fixture f(members(2, 200));
   shared_recorder remote;
-  ws_market_data_feed feed(f.io.get_executor(), to(f.port()));
+  ws_market_data_feed feed(f.io.get_executor(), f.client());
   feed.subscribe(remote, f.io.get_executor());
   REQUIRE(remote.wait_quotes(20).size() >= 20);
   const auto port = f.port();

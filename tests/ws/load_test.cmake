@@ -9,3 +9,4 @@ set(minibroker_ws_load_test_name
     "ws load: a thousand quote clients and an order flow leave health answering and memory bounded")
 add_test(NAME "${minibroker_ws_load_test_name}" COMMAND minibroker_ws_load_test "${minibroker_ws_load_test_name}")
 set_tests_properties("${minibroker_ws_load_test_name}" PROPERTIES LABELS "ws;threads" TIMEOUT 300)
+add_dependencies(minibroker_threads_tests minibroker_ws_load_test)

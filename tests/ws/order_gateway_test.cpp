@@ -53,12 +53,6 @@ struct plain_reports final : report_listener {
   void on_report(const traced_report& r) override { lines.push_back(line(r.report)); }
 };
 
-client_config to(std::uint16_t port) {
-  client_config c;
-  c.port = port;
-  return c;
-}
-
 const institution_id alpha{1};
 const institution_id bravo{2};
 
@@ -109,8 +103,8 @@ TEST_CASE("ws gateway: the same requests give the same reports as the in-process
   // reference had by then have come.
   server_fixture f;
   shared_reports over_ws;
-  ws_order_gateway wa(f.io.get_executor(), to(f.port()), alpha, "alpha", "secret-a");
-  ws_order_gateway wb(f.io.get_executor(), to(f.port()), bravo, "bravo", "secret-b");
+  ws_order_gateway wa(f.io.get_executor(), f.client(), alpha, "alpha", "secret-a");
+  ws_order_gateway wb(f.io.get_executor(), f.client(), bravo, "bravo", "secret-b");
   wa.set_listener(over_ws, f.io.get_executor());
   wb.set_listener(over_ws, f.io.get_executor());
   const auto sent = requests(f.ex);
@@ -135,7 +129,7 @@ TEST_CASE("ws gateway: after the server drops it, it reconnects and resumes the 
   server_fixture f;
   const auto& i = f.definition(1);
   shared_reports reports;
-  ws_order_gateway gw(f.io.get_executor(), to(f.port()), alpha, "alpha", "secret-a");
+  ws_order_gateway gw(f.io.get_executor(), f.client(), alpha, "alpha", "secret-a");
   gw.set_listener(reports, f.io.get_executor());
   gw.send({new_order_request{alpha, client_order_id{1}, i.id, side::buy, order_type::limit, time_in_force::gtc,
                              i.reference_price, i.lot_size * 3},

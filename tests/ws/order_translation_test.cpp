@@ -9,7 +9,7 @@ using namespace minibroker::ws;
 
 namespace {
 
-const institution_id alpha{1};
+const institution_id alpha_id{1};
 
 instrument_directory directory() {
   instrument_directory d;
@@ -29,7 +29,7 @@ instrument_directory directory() {
 boost::system::result<order_request, translation_reject> translate(std::string_view text) {
   auto m = decode_order_message(text);
   REQUIRE(m.has_value());
-  return to_order_request(*m, alpha, directory());
+  return to_order_request(*m, alpha_id, directory());
 }
 
 } // namespace
@@ -39,7 +39,7 @@ TEST_CASE("translation: a new order gets the instrument id, ticks and the connec
   auto r = translate(R"({"type":"new","id":4,"symbol":"XYZ","side":"sell","tif":"fok","price":"17","qty":3})");
   REQUIRE(r.has_value());
   const auto& n = std::get<new_order_request>(*r);
-  CHECK(n.institution == alpha);
+  CHECK(n.institution == alpha_id);
   CHECK(n.id == client_order_id{4});
   CHECK(n.instrument == instrument_id{2});
   CHECK(n.side == side::sell);

@@ -8,9 +8,6 @@ using namespace minibroker::ws::testing;
 
 namespace {
 
-const std::vector<std::pair<std::string, std::string>> alpha_auth{{"Authorization", "Bearer secret-a"}};
-const std::vector<std::pair<std::string, std::string>> bravo_auth{{"Authorization", "Bearer secret-b"}};
-
 std::string limit(std::uint64_t id, const std::string& symbol, std::string_view side, const std::string& px, int qty,
                   std::string_view tif = "gtc") {
   return fmt::format(R"({{"type":"new","id":{},"symbol":"{}","side":"{}","tif":"{}","price":"{}","qty":{}}})", id,

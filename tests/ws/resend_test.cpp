@@ -12,8 +12,6 @@ using namespace minibroker::ws::testing;
 
 namespace {
 
-const std::vector<std::pair<std::string, std::string>> alpha_auth{{"Authorization", "Bearer secret-a"}};
-
 std::string numbered_new(std::uint64_t id, std::uint64_t req, const server_fixture& f) {
   const auto& i = f.definition(1);
   return fmt::format(R"({{"type":"new","id":{},"symbol":"{}","side":"buy","price":"{}","qty":{},"req":{}}})", id,

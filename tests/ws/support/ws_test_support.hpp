@@ -23,6 +23,7 @@
 #include "minibroker/core/decimal.hpp"
 #include "minibroker/exchange/exchange.hpp"
 #include "minibroker/sim/schedulers.hpp"
+#include "minibroker/ws/client_config.hpp"
 #include "minibroker/ws/exchange_server.hpp"
 
 namespace minibroker::ws::testing {
@@ -44,6 +45,10 @@ inline exchange_config members(std::size_t instruments = 3, double quotes_per_se
   c.log = logger::silent();
   return c;
 }
+
+// The Authorization header of each member institution.
+inline const std::vector<std::pair<std::string, std::string>> alpha_auth{{"Authorization", "Bearer secret-a"}};
+inline const std::vector<std::pair<std::string, std::string>> bravo_auth{{"Authorization", "Bearer secret-b"}};
 
 // An exchange and its server on 127.0.0.1 with an OS-chosen port, the loop on its own thread.
 struct server_fixture {
@@ -70,6 +75,12 @@ struct server_fixture {
   server_fixture& operator=(const server_fixture&) = delete;
 
   [[nodiscard]] std::uint16_t port() const { return server.port(); }
+  // What a broker-side client (feed, order gateway) needs to reach this server.
+  [[nodiscard]] client_config client() const {
+    client_config c;
+    c.port = port();
+    return c;
+  }
   // Read before the loop runs or from tests: instruments never change but for their status.
   [[nodiscard]] const instrument& definition(std::uint32_t id) const {
     return ex.instruments().find(instrument_id{id})->value;
