@@ -136,14 +136,14 @@ TEST_CASE("client codec: the quote fast path reads what encode_quote writes, and
           "[ws][client_codec]") {
   const quote q{instrument_id{3},          price{199}, quantity{20}, price{201}, quantity{30}, price{200},
                 timestamp{duration{1234}}, 8};
-  const auto fast = detail::read_quote_fast(encode_quote(q, abc()), known());
+  const auto fast = detail::read_quote_fast(encode_quote(q, halted_abc()), known());
   REQUIRE(fast.has_value());
   CHECK(fmt::format("{}", *fast) == fmt::format("{}", q));
   CHECK(fast->time == q.time);
   quote now = q;
   now.time = timestamp{duration{1'764'137'000'123'456'789}}; // nanoseconds: 19 digits
   now.sequence = 9'223'372'036'854'775'807;
-  const auto encoded = encode_quote(now, abc());
+  const auto encoded = encode_quote(now, halted_abc());
   CHECK(encoded == R"({"type":"quote","symbol":"ABC","seq":9223372036854775807,"bid":"9.95","bid_size":20,)"
                    R"("ask":"10.05","ask_size":30,"last":"10.00","time":1764137000123456789})");
   REQUIRE(detail::read_quote_fast(encoded, known()).has_value());
