@@ -1,7 +1,7 @@
 #pragma once
 // Internal: (institution, client order id) -> pool slot for resting orders. Client ids are
 // counters in practice, so for ids below dense_limit of institutions below
-// small_institution_limit the index is a table per institution in pages of 4,096 ids: orders
+// small_institution_limit the index is a table per institution in pages of 1,024 ids: orders
 // sent together sit together (an insert writes a line that is already in cache, where a hash map
 // writes a random one), a lookup reads one line, and growing never rehashes (a hash map's rehash
 // copies every entry at once). A page that empties is recycled. Other keys go to a hash map.
@@ -68,7 +68,9 @@ public:
 private:
   static constexpr unsigned page_bits = 10;
   static constexpr std::uint64_t page_size = std::uint64_t{1} << page_bits;
-  static constexpr std::uint64_t dense_limit = std::uint64_t{1} << 32;
+  // Ids come from outside (files, network connections): one institution's table of page pointers
+  // must stay small however large an id it sends (512 KiB here; 32 MiB at 2^32).
+  static constexpr std::uint64_t dense_limit = std::uint64_t{1} << 26;
   static constexpr std::uint32_t small_institution_limit = 1U << 12;
   static constexpr std::size_t min_block_pages = 8;
 
