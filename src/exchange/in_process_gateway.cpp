@@ -8,10 +8,12 @@
 
 #include <boost/asio/post.hpp>
 
+#include "minibroker/exchange/detail/handoff_queue.hpp"
+
 namespace minibroker {
 
-// Updates wait in `pending`, in order, for one drain posted to the subscriber's executor: a burst of
-// quotes costs that executor one post, not one each (a post per quote was most of the feed's cost).
+// Updates wait in order for one drain posted to the subscriber's executor: a burst of quotes
+// costs that executor one post, not one each (a post per quote was most of the feed's cost).
 struct in_process_market_data_feed::subscription {
   using update = std::variant<instrument, quote>;
 
@@ -19,50 +21,30 @@ struct in_process_market_data_feed::subscription {
 
   // On the exchange's strand.
   static void push(const std::shared_ptr<subscription>& s, update u) {
-    {
-      const std::lock_guard lock(s->mutex);
-      s->pending.push_back(std::move(u));
-      if (s->drain_posted) {
-        return;
-      }
-      s->drain_posted = true;
+    if (s->pending.push(std::move(u))) {
+      boost::asio::post(s->executor, [s] { s->drain(); });
     }
-    boost::asio::post(s->executor, [s] { s->drain(); });
   }
 
   // On the subscriber's executor.
   void drain() {
-    std::vector<update> batch;
-    {
-      const std::lock_guard lock(mutex);
-      batch.swap(pending);
-      pending.swap(spare); // the capacity of an earlier batch
-      drain_posted = false;
-    }
-    for (const auto& u : batch) {
+    pending.drain([this](const update& u) {
       if (!active.load(std::memory_order_acquire)) {
-        return;
+        return false;
       }
       if (const auto* q = std::get_if<quote>(&u)) {
         listener->on_quote(*q);
       } else {
         listener->on_instrument(std::get<instrument>(u));
       }
-    }
-    batch.clear();
-    const std::lock_guard lock(mutex);
-    if (spare.capacity() < batch.capacity()) {
-      spare.swap(batch);
-    }
+      return true;
+    });
   }
 
   feed_listener* listener;
   boost::asio::any_io_executor executor;
   std::atomic<bool> active{true}; // cleared by unsubscribe(), checked before every delivery
-  std::mutex mutex;
-  std::vector<update> pending; // guarded by mutex
-  std::vector<update> spare;   // guarded by mutex
-  bool drain_posted = false;   // guarded by mutex
+  exchange_detail::handoff_queue<update> pending;
 };
 
 in_process_market_data_feed::in_process_market_data_feed(market_data_producer& producer, exchange_strand strand,

@@ -8,11 +8,26 @@ orders_api::orders_api(exchange_strand strand, orders_processor& processor)
     : strand_(std::move(strand)), processor_(processor) {}
 
 void orders_api::submit(const traced_request& request) {
-  boost::asio::post(strand_, [this, request] { processor_.on_request(request, std::nullopt); });
+  enqueue({call::kind::request, {}, std::nullopt, request, nullptr});
 }
 
 void orders_api::submit(institution_id session, const traced_request& request) {
-  boost::asio::post(strand_, [this, session, request] { processor_.on_request(request, session); });
+  enqueue({call::kind::request, {}, session, request, nullptr});
+}
+
+void orders_api::enqueue(call c) {
+  if (calls_.push(std::move(c))) {
+    boost::asio::post(strand_, [this] { calls_.drain([this](call& next) { return run(next); }); });
+  }
+}
+
+bool orders_api::run(call& c) {
+  switch (c.what) {
+  case call::kind::request: processor_.on_request(c.request, c.speaks_for); break;
+  case call::kind::attach: processor_.attach(c.institution, std::move(c.session)); break;
+  case call::kind::detach: processor_.detach(c.institution, c.session); break;
+  }
+  return true;
 }
 
 void orders_api::attach(institution_id institution, report_listener& listener,
@@ -26,7 +41,7 @@ void orders_api::attach(institution_id institution, report_listener& listener,
       it->second = session;
     }
   }
-  boost::asio::post(strand_, [this, institution, session] { processor_.attach(institution, session); });
+  enqueue({call::kind::attach, institution, std::nullopt, {}, std::move(session)});
 }
 
 void orders_api::detach(institution_id institution) {
@@ -41,7 +56,7 @@ void orders_api::detach(institution_id institution) {
     sessions_.erase(it);
   }
   session->active.store(false, std::memory_order_release);
-  boost::asio::post(strand_, [this, institution, session] { processor_.detach(institution, session); });
+  enqueue({call::kind::detach, institution, std::nullopt, {}, std::move(session)});
 }
 
 } // namespace minibroker

@@ -4,8 +4,6 @@
 #include <utility>
 #include <variant>
 
-#include <boost/asio/post.hpp>
-
 #include "minibroker/exchange/topology.hpp"
 
 namespace minibroker {
@@ -154,12 +152,7 @@ void orders_processor::deliver(institution_id to, const traced_report& report) {
   if (counters != nullptr) {
     counters->sent.add();
   }
-  const std::shared_ptr<exchange_detail::session>& session = it->second;
-  boost::asio::post(session->executor, [session, report] {
-    if (session->active.load(std::memory_order_acquire)) {
-      session->listener->on_report(report);
-    }
-  });
+  exchange_detail::session::send(it->second, report);
 }
 
 } // namespace minibroker

@@ -8,8 +8,9 @@
 // it from the listener's executor, where no callback is running).
 //
 // Thread safety: every member from any thread. attach/detach take a mutex (set-up calls, never on
-// the request path); submit() only posts.
+// the request path); every call queues its work for the strand, one post per burst.
 
+#include <cstdint>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -17,6 +18,7 @@
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/unordered/unordered_flat_map.hpp>
 
+#include "minibroker/exchange/detail/handoff_queue.hpp"
 #include "minibroker/exchange/detail/session.hpp"
 #include "minibroker/exchange/matcher_service.hpp"
 #include "minibroker/exchange/orders_processor.hpp"
@@ -38,11 +40,24 @@ public:
   void detach(institution_id institution);
 
 private:
+  // Requests, attaches and detaches reach the processor in the order they were made.
+  struct call {
+    enum class kind : std::uint8_t { request, attach, detach };
+    kind what;
+    institution_id institution;                        // attach, detach
+    std::optional<institution_id> speaks_for;          // request: the session it came from, if any
+    traced_request request;                            // request
+    std::shared_ptr<exchange_detail::session> session; // attach, detach
+  };
+  void enqueue(call c);
+  bool run(call& c); // on the strand
+
   exchange_strand strand_;
   orders_processor& processor_;
   std::mutex mutex_;
   boost::unordered_flat_map<institution_id, std::shared_ptr<exchange_detail::session>, std::hash<institution_id>>
       sessions_;
+  exchange_detail::handoff_queue<call> calls_;
 };
 
 } // namespace minibroker

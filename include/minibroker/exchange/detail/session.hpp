@@ -2,21 +2,45 @@
 // Internal: one institution's attached session: where its execution reports go.
 
 #include <atomic>
+#include <memory>
 
 #include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/post.hpp>
 
+#include "minibroker/exchange/detail/handoff_queue.hpp"
 #include "minibroker/gateway/order_gateway.hpp"
 
 namespace minibroker::exchange_detail {
 
 // Shared by the orders API (which flips `active` at once on detach, from any thread), the
-// processor's session table, and every report posted to the listener's executor, which calls the
+// processor's session table, and the drains posted to the listener's executor, which call the
 // listener only while `active` holds: after detach() returns, the listener hears nothing more.
+// Reports wait in `reports` for one drain per burst.
 struct session {
   session(report_listener& l, boost::asio::any_io_executor e) : listener(&l), executor(std::move(e)) {}
+
+  // On the exchange's strand.
+  static void send(const std::shared_ptr<session>& s, const traced_report& report) {
+    if (s->reports.push(report)) {
+      boost::asio::post(s->executor, [s] { s->drain(); });
+    }
+  }
+
+  // On the listener's executor.
+  void drain() {
+    reports.drain([this](const traced_report& report) {
+      if (!active.load(std::memory_order_acquire)) {
+        return false;
+      }
+      listener->on_report(report);
+      return true;
+    });
+  }
+
   report_listener* listener;
   boost::asio::any_io_executor executor;
   std::atomic<bool> active{true};
+  handoff_queue<traced_report> reports;
 };
 
 } // namespace minibroker::exchange_detail
