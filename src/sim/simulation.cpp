@@ -29,6 +29,16 @@ constexpr duration real_progress_period = 250ms;
 constexpr duration drain_check_period = 1ms; // transport ws: how often the end of the drain is looked for
 constexpr duration drain_limit = 30s;        // transport ws: a drain that takes longer is a failure
 
+// The virtual clock runs everything on this one thread: the io_context may skip its scheduler's
+// and reactor's locks (a lock and an unlock per handler were a tenth of an order's instructions).
+// The WebSocket transport and the real clock keep the locking io_context.
+int concurrency_hint(const scenario& s) {
+  if (s.clock == clock_mode::virtual_time && s.transport == transport_mode::in_process) {
+    return BOOST_ASIO_CONCURRENCY_HINT_UNSAFE;
+  }
+  return static_cast<int>(s.threads);
+}
+
 decimal tick_of(const instruments_cache& instruments, instrument_id id) {
   const auto* entry = instruments.find(id);
   return entry != nullptr ? entry->value.tick_size : decimal{1, 2};
@@ -40,7 +50,7 @@ class simulation::impl {
 public:
   impl(scenario settings, logger log, sim_transport_factory transport)
       : settings_(std::move(settings)), log_(std::move(log)), transport_factory_(std::move(transport)),
-        io_(static_cast<int>(settings_.threads)), virtual_clock_(timestamp{}),
+        io_(concurrency_hint(settings_)), virtual_clock_(timestamp{}),
         clock_(settings_.clock == clock_mode::virtual_time ? static_cast<const clock&>(virtual_clock_)
                                                            : static_cast<const clock&>(real_clock_)) {
     if (auto problem = validate(settings_)) {
