@@ -16,6 +16,9 @@ using histogram_type = decltype(make_histogram());
 class latency_recorder::impl {
 public:
   histogram_type histogram = make_histogram();
+  // Samples of exactly 0 ns, kept out of the histogram: under the virtual clock nearly every stage
+  // takes no time, and the log axis would compute a logarithm for each.
+  std::uint64_t zeros = 0;
   std::uint64_t count = 0;
   std::int64_t max_ns = 0;
   long double sum_ns = 0;
@@ -28,15 +31,20 @@ latency_recorder& latency_recorder::operator=(latency_recorder&&) noexcept = def
 
 void latency_recorder::record(duration sample) {
   const std::int64_t ns = std::max<std::int64_t>(0, sample.count());
-  // Samples under 1 ns land in the underflow bucket, over 100 s in the overflow one.
-  impl_->histogram(static_cast<double>(ns));
   ++impl_->count;
+  if (ns == 0) {
+    ++impl_->zeros;
+    return;
+  }
+  // Samples over 100 s land in the overflow bucket.
+  impl_->histogram(static_cast<double>(ns));
   impl_->max_ns = std::max(impl_->max_ns, ns);
   impl_->sum_ns += static_cast<long double>(ns);
 }
 
 void latency_recorder::merge(const latency_recorder& other) {
   impl_->histogram += other.impl_->histogram;
+  impl_->zeros += other.impl_->zeros;
   impl_->count += other.impl_->count;
   impl_->max_ns = std::max(impl_->max_ns, other.impl_->max_ns);
   impl_->sum_ns += other.impl_->sum_ns;
@@ -50,7 +58,10 @@ duration latency_recorder::percentile(double q) const {
   }
   const auto rank = static_cast<std::uint64_t>(std::ceil(std::clamp(q, 0.0, 1.0) * static_cast<double>(impl_->count)));
   const std::uint64_t wanted = std::max<std::uint64_t>(rank, 1);
-  std::uint64_t seen = 0;
+  std::uint64_t seen = impl_->zeros;
+  if (seen >= wanted) {
+    return duration{0};
+  }
   for (auto&& bin : boost::histogram::indexed(impl_->histogram, boost::histogram::coverage::all)) {
     seen += static_cast<std::uint64_t>(*bin);
     if (seen >= wanted) {

@@ -35,3 +35,26 @@ TEST_CASE("latency: zero, negative and huge samples are kept, not lost", "[laten
   CHECK(recorder.percentile(0.5) == 0ns);
   CHECK(recorder.percentile(1.0) == std::chrono::hours{1});
 }
+
+TEST_CASE("latency: zero samples rank below every other and survive a merge", "[latency]") {
+  latency_recorder a;
+  for (int i = 0; i < 90; ++i) {
+    a.record(0ns);
+  }
+  for (int i = 0; i < 10; ++i) {
+    a.record(1000ns);
+  }
+  CHECK(a.percentile(0.9) == 0ns);
+  CHECK(a.percentile(0.91) >= 1000ns);
+  CHECK(a.percentile(0.91) <= 1015ns); // a bucket is ~1.3% wide
+
+  latency_recorder b;
+  for (int i = 0; i < 100; ++i) {
+    b.record(0ns);
+  }
+  a.merge(b);
+  CHECK(a.count() == 200);
+  CHECK(a.percentile(0.95) == 0ns);
+  CHECK(a.percentile(0.96) >= 1000ns);
+  CHECK(a.summary().mean == 50ns);
+}
