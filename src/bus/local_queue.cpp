@@ -5,7 +5,8 @@
 #include <new>
 #include <utility>
 
-#include <boost/asio/post.hpp>
+#include <boost/asio/execution/blocking.hpp>
+#include <boost/asio/require.hpp>
 
 #include "minibroker/core/assert.hpp"
 
@@ -144,7 +145,8 @@ void local_queue::accepted() {
 }
 
 void local_queue::schedule_drain() {
-  boost::asio::post(executor_, [self = shared_from_this()] { self->drain(); });
+  // What post() does, without building the never-blocking executor anew on each call.
+  executor_.execute([self = shared_from_this()] { self->drain(); });
 }
 
 boost::system::result<void> local_queue::subscribe(const boost::asio::any_io_executor& executor,
@@ -156,7 +158,7 @@ boost::system::result<void> local_queue::subscribe(const boost::asio::any_io_exe
     }
     subscribed_ = true;
   }
-  executor_ = executor;
+  executor_ = boost::asio::require(executor, boost::asio::execution::blocking.never);
   handler_ = std::move(handler);
   // From here a publisher moving count_ from 0 posts the drain; if messages wait, we do.
   const std::uint64_t before = count_.fetch_sub(unsubscribed_bit, std::memory_order_acq_rel);
