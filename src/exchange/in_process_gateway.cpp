@@ -6,7 +6,9 @@
 #include <variant>
 #include <vector>
 
+#include <boost/asio/execution/blocking.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/require.hpp>
 
 #include "minibroker/exchange/detail/handoff_queue.hpp"
 
@@ -17,12 +19,13 @@ namespace minibroker {
 struct in_process_market_data_feed::subscription {
   using update = std::variant<instrument, quote>;
 
-  subscription(feed_listener& l, boost::asio::any_io_executor e) : listener(&l), executor(std::move(e)) {}
+  subscription(feed_listener& l, const boost::asio::any_io_executor& e)
+      : listener(&l), executor(boost::asio::require(e, boost::asio::execution::blocking.never)) {}
 
   // On the exchange's strand.
   static void push(const std::shared_ptr<subscription>& s, update u) {
     if (s->pending.push(std::move(u))) {
-      boost::asio::post(s->executor, [s] { s->drain(); });
+      s->executor.execute([s] { s->drain(); }); // a post(), with the executor required once
     }
   }
 
@@ -42,8 +45,8 @@ struct in_process_market_data_feed::subscription {
   }
 
   feed_listener* listener;
-  boost::asio::any_io_executor executor;
-  std::atomic<bool> active{true}; // cleared by unsubscribe(), checked before every delivery
+  boost::asio::any_io_executor executor; // never blocking
+  std::atomic<bool> active{true};        // cleared by unsubscribe(), checked before every delivery
   exchange_detail::handoff_queue<update> pending;
 };
 

@@ -5,7 +5,8 @@
 #include <memory>
 
 #include <boost/asio/any_io_executor.hpp>
-#include <boost/asio/post.hpp>
+#include <boost/asio/execution/blocking.hpp>
+#include <boost/asio/require.hpp>
 
 #include "minibroker/exchange/detail/handoff_queue.hpp"
 #include "minibroker/gateway/order_gateway.hpp"
@@ -17,12 +18,13 @@ namespace minibroker::exchange_detail {
 // listener only while `active` holds: after detach() returns, the listener hears nothing more.
 // Reports wait in `reports` for one drain per burst.
 struct session {
-  session(report_listener& l, boost::asio::any_io_executor e) : listener(&l), executor(std::move(e)) {}
+  session(report_listener& l, const boost::asio::any_io_executor& e)
+      : listener(&l), executor(boost::asio::require(e, boost::asio::execution::blocking.never)) {}
 
   // On the exchange's strand.
   static void send(const std::shared_ptr<session>& s, const traced_report& report) {
     if (s->reports.push(report)) {
-      boost::asio::post(s->executor, [s] { s->drain(); });
+      s->executor.execute([s] { s->drain(); }); // a post(), with the executor required once
     }
   }
 
@@ -38,7 +40,7 @@ struct session {
   }
 
   report_listener* listener;
-  boost::asio::any_io_executor executor;
+  boost::asio::any_io_executor executor; // never blocking
   std::atomic<bool> active{true};
   handoff_queue<traced_report> reports;
 };
