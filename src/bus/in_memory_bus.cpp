@@ -186,7 +186,7 @@ boost::system::result<publish_receipt> in_memory_bus::do_publish(detail::topic_h
   // The walk's scratch space, per thread; taken out so that a nested publish gets its own.
   thread_local detail::route scratch_store;
   detail::route scratch = std::move(scratch_store);
-  const detail::route& queues = topic.table().lookup(routing_key, scratch);
+  const auto [queues, cached_key] = topic.table().lookup(routing_key, scratch);
 
   publish_receipt receipt;
   receipt.sequence = topic.sequence.fetch_add(1, std::memory_order_relaxed) + 1;
@@ -203,6 +203,8 @@ boost::system::result<publish_receipt> in_memory_bus::do_publish(detail::topic_h
     }
   }
   const timestamp now = impl_->clock_.now();
+  // One text for every queue's copy: the route cache's, or made here for a key it does not hold.
+  const shared_key key{cached_key != nullptr ? *cached_key : std::make_shared<const std::string>(routing_key)};
   for (std::size_t i = 0; i < queues.size(); ++i) {
     detail::local_queue& queue = *queues[i];
     if (queue.type != &type) {
@@ -214,7 +216,7 @@ boost::system::result<publish_receipt> in_memory_bus::do_publish(detail::topic_h
     const bool accepted = queue.push([&](void* slot) {
       type.construct(slot, payload, move);
       message_header& header = type.header(slot);
-      header.routing_key.assign(routing_key);
+      header.routing_key = key;
       header.sequence = receipt.sequence;
       header.published_at = now;
     });

@@ -117,52 +117,53 @@ void routing_table::match(std::string_view routing_key, route& out) const {
   }
 }
 
-const route* routing_table::cached(std::size_t hash, std::string_view key) const noexcept {
+const routing_table::cache_entry* routing_table::cached(std::size_t hash, std::string_view key) const noexcept {
   for (std::size_t i = hash & cache_mask_;; i = (i + 1) & cache_mask_) {
     const cache_entry* e = cache_[i].load(std::memory_order_acquire);
     if (e == nullptr) {
       return nullptr;
     }
-    if (e->hash == hash && e->key == key) {
-      return &e->queues;
+    if (e->hash == hash && *e->key == key) {
+      return e;
     }
   }
 }
 
-const route* routing_table::remember(std::size_t hash, std::string_view key, route queues) const {
+const routing_table::cache_entry* routing_table::remember(std::size_t hash, std::string_view key, route queues) const {
   if (cache_count_.load(std::memory_order_relaxed) >= cache_limit_) {
     return nullptr;
   }
-  auto entry = std::make_unique<cache_entry>(cache_entry{hash, std::string(key), std::move(queues)});
+  auto entry =
+      std::make_unique<cache_entry>(cache_entry{hash, std::make_shared<const std::string>(key), std::move(queues)});
   for (std::size_t i = hash & cache_mask_;; i = (i + 1) & cache_mask_) {
     cache_entry* seen = cache_[i].load(std::memory_order_acquire);
     if (seen == nullptr) {
       if (cache_[i].compare_exchange_strong(seen, entry.get(), std::memory_order_acq_rel, std::memory_order_acquire)) {
         cache_count_.fetch_add(1, std::memory_order_relaxed);
-        return &entry.release()->queues;
+        return entry.release();
       }
       // Someone took the slot first: seen is theirs; look at it below.
     }
-    if (seen->hash == hash && seen->key == key) {
-      return &seen->queues; // another publisher cached the same key
+    if (seen->hash == hash && *seen->key == key) {
+      return seen; // another publisher cached the same key
     }
   }
 }
 
-const route& routing_table::lookup(std::string_view routing_key, route& scratch) const {
+routing_table::resolved routing_table::lookup(std::string_view routing_key, route& scratch) const {
   if (!cache_) {
     match(routing_key, scratch);
-    return scratch;
+    return {scratch, nullptr};
   }
   const std::size_t hash = std::hash<std::string_view>{}(routing_key);
-  if (const route* r = cached(hash, routing_key)) {
-    return *r;
+  if (const cache_entry* e = cached(hash, routing_key)) {
+    return {e->queues, &e->key};
   }
   match(routing_key, scratch);
-  if (const route* r = remember(hash, routing_key, scratch)) {
-    return *r;
+  if (const cache_entry* e = remember(hash, routing_key, scratch)) {
+    return {e->queues, &e->key};
   }
-  return scratch;
+  return {scratch, nullptr};
 }
 
 } // namespace minibroker::bus::detail

@@ -38,9 +38,14 @@ public:
   routing_table& operator=(const routing_table&) = delete;
   ~routing_table();
 
-  // The queues a routing key reaches. The reference is into the cache, or into scratch when the
-  // cache is full (or off) and does not know the key.
-  const route& lookup(std::string_view routing_key, route& scratch) const;
+  // The queues a routing key reaches, and the key's shared text when the cache holds it. The
+  // queues are the cache's, or scratch when the cache is full (or off) and does not know the key;
+  // then the text is null.
+  struct resolved {
+    const route& queues;
+    const std::shared_ptr<const std::string>* key;
+  };
+  resolved lookup(std::string_view routing_key, route& scratch) const;
 
   // The trie walk alone (no cache).
   void match(std::string_view routing_key, route& out) const;
@@ -59,14 +64,14 @@ private:
   };
   struct cache_entry {
     std::size_t hash;
-    std::string key;
+    std::shared_ptr<const std::string> key; // shared with the headers of the messages it routes
     route queues;
   };
 
   void insert(std::string_view binding_key, local_queue* queue);
   void walk(std::uint32_t n, const std::string_view* words, std::size_t count, std::size_t i, route& out) const;
-  const route* cached(std::size_t hash, std::string_view key) const noexcept;
-  const route* remember(std::size_t hash, std::string_view key, route queues) const;
+  const cache_entry* cached(std::size_t hash, std::string_view key) const noexcept;
+  const cache_entry* remember(std::size_t hash, std::string_view key, route queues) const;
 
   std::vector<node> nodes_;
   std::size_t cache_limit_;

@@ -209,8 +209,9 @@ TEST_CASE("broker: a frontend can bind to some reports only", "[broker][reports]
   std::vector<std::string> fills;
   auto queue = s.b.declare_report_queue("FILLS", {}, "order.report.filled");
   REQUIRE(queue);
-  REQUIRE(s.b.bus().subscribe(*queue, s.b.executor(),
-                              [&](bus::message<traced_report>& m) { fills.push_back(m.header.routing_key); }));
+  REQUIRE(s.b.bus().subscribe(*queue, s.b.executor(), [&](bus::message<traced_report>& m) {
+    fills.emplace_back(m.header.routing_key.view());
+  }));
   s.listen();
   s.open({listing(acme)});
   const auto r = s.limit(1, side::buy, 100, 9'900);

@@ -146,7 +146,7 @@ struct broker_scenario {
   [[nodiscard]] std::vector<std::string> report_keys() const {
     std::vector<std::string> keys;
     for (const auto& m : reports) {
-      keys.push_back(m.header.routing_key);
+      keys.emplace_back(m.header.routing_key.view());
     }
     return keys;
   }
