@@ -266,7 +266,6 @@ std::vector<execution_report> make_reports(std::size_t orders) {
 void BM_store_orders_upsert(benchmark::State& state) {
   const std::vector<execution_report> reports = make_reports(100'000);
   auto storage = std::make_unique<orders_storage>();
-  storage->reserve(100'000);
   std::size_t i = 0;
   for (auto _ : state) {
     benchmark::DoNotOptimize(storage->upsert(reports[i]));
@@ -274,7 +273,6 @@ void BM_store_orders_upsert(benchmark::State& state) {
       state.PauseTiming();
       i = 0;
       storage = std::make_unique<orders_storage>();
-      storage->reserve(100'000);
       state.ResumeTiming();
     }
   }

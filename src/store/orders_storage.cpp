@@ -28,6 +28,14 @@ std::string_view to_string(order_difference::kind v) noexcept {
 
 namespace {
 
+detail::client_key client_key_of(institution_id institution, client_order_id id) noexcept {
+  return detail::client_key{institution, id};
+}
+// The order-id index reuses the client-id table, under an institution no member has.
+detail::client_key order_key_of(order_id id) noexcept {
+  return detail::client_key{institution_id{0}, client_order_id{id.value()}};
+}
+
 void apply(order_record& r, const execution_report& e) {
   r.instrument = e.instrument;
   r.side = e.side;
@@ -69,20 +77,20 @@ upsert_result orders_storage::upsert(const new_order_request& request, timestamp
 }
 
 upsert_result orders_storage::upsert(const execution_report& report) {
-  auto it = by_client_.find(client_order_key{report.institution, report.client_id});
-  if (it == by_client_.end()) {
+  const std::uint32_t index = by_client_.find(client_key_of(report.institution, report.client_id));
+  if (index == detail::nil) {
     order_record r;
     r.institution = report.institution;
     r.client_id = report.client_id;
     r.status = report.status;
     apply(r, report);
     order_record& stored = insert(r);
-    set_order_id(stored, report.order, records_.size() - 1);
+    set_order_id(stored, report.order, static_cast<std::uint32_t>(records_.size() - 1));
     ++stats_.inserted;
     return upsert_result::inserted;
   }
 
-  order_record& r = records_[it->second];
+  order_record& r = records_[index];
   const bool rejects_another_request = report.type == exec_type::rejected &&
                                        report.reason == reject_reason::duplicate_client_order_id &&
                                        (r.order != order_id{} || r.status != order_status::pending_new);
@@ -103,19 +111,17 @@ upsert_result orders_storage::upsert(const execution_report& report) {
   }
   apply(r, report);
   set_status(r, report.status);
-  set_order_id(r, report.order, it->second);
+  set_order_id(r, report.order, index);
   ++stats_.updated;
   return upsert_result::updated;
 }
 
 const order_record* orders_storage::find(order_id id) const noexcept {
-  auto it = by_order_.find(id);
-  return it == by_order_.end() ? nullptr : &records_[it->second];
+  return id == order_id{} ? nullptr : at(by_order_.find(order_key_of(id)));
 }
 
 const order_record* orders_storage::find(const client_order_key& key) const noexcept {
-  auto it = by_client_.find(key);
-  return it == by_client_.end() ? nullptr : &records_[it->second];
+  return at(by_client_.find(client_key_of(key.institution, key.id)));
 }
 
 const order_record* orders_storage::find(institution_id institution, client_order_id id) const noexcept {
@@ -126,17 +132,13 @@ std::size_t orders_storage::live_count() const noexcept {
   return count(order_status::pending_new) + count(order_status::new_order) + count(order_status::partially_filled);
 }
 
-void orders_storage::reserve(std::size_t n) {
-  by_client_.reserve(n);
-  by_order_.reserve(n);
-}
-
 order_record& orders_storage::insert(const order_record& record) {
-  const std::size_t index = records_.size();
+  MINIBROKER_ASSERT(records_.size() < detail::nil);
+  const auto index = static_cast<std::uint32_t>(records_.size());
   records_.push_back(record);
   order_record& stored = records_.back();
   stored.order = order_id{}; // indexed by set_order_id
-  by_client_.emplace(client_order_key{record.institution, record.client_id}, index);
+  by_client_.set(client_key_of(record.institution, record.client_id), index);
   ++by_status_[static_cast<std::size_t>(record.status)];
   return stored;
 }
@@ -147,15 +149,20 @@ void orders_storage::set_status(order_record& record, order_status status) noexc
   ++by_status_[static_cast<std::size_t>(status)];
 }
 
-void orders_storage::set_order_id(order_record& record, order_id id, std::size_t index) {
+void orders_storage::set_order_id(order_record& record, order_id id, std::uint32_t index) {
   if (id == order_id{} || id == record.order) {
     return; // a reject before the exchange assigned one, or no change
   }
-  if (record.order != order_id{}) {
-    by_order_.erase(record.order);
+  if (record.order != order_id{} && by_order_.find(order_key_of(record.order)) == index) {
+    by_order_.erase(order_key_of(record.order));
   }
   record.order = id;
-  by_order_.insert_or_assign(id, index);
+  // A report carrying an id another record holds moves the id here.
+  const detail::client_key key = order_key_of(id);
+  if (by_order_.find(key) != detail::nil) {
+    by_order_.erase(key);
+  }
+  by_order_.set(key, index);
 }
 
 std::vector<order_difference> diff_orders(const orders_storage& left, const orders_storage& right) {

@@ -181,6 +181,36 @@ TEST_CASE("orders: a new order id moves the order id index", "[orders]") {
   CHECK(store.find(order_id{2})->client_id == client_order_id{7});
 }
 
+TEST_CASE("orders: an order id another order holds moves to the order a report gives it", "[orders]") {
+  orders_storage store;
+  const auto first = buy(alice, 1, 100, 10);
+  const auto second = buy(alice, 2, 100, 10);
+  store.upsert(report(first, 1, 5, exec_type::new_order, order_status::new_order, 0));
+  store.upsert(report(second, 2, 5, exec_type::new_order, order_status::new_order, 0));
+  REQUIRE(store.find(order_id{5}) != nullptr);
+  CHECK(store.find(order_id{5})->client_id == client_order_id{2});
+  // The first order moving on does not take the id from the second.
+  store.upsert(report(first, 3, 6, exec_type::replaced, order_status::new_order, 0));
+  REQUIRE(store.find(order_id{5}) != nullptr);
+  CHECK(store.find(order_id{5})->client_id == client_order_id{2});
+  CHECK(store.find(order_id{6})->client_id == client_order_id{1});
+}
+
+TEST_CASE("orders: ids far from any counter are found like small ones", "[orders]") {
+  orders_storage store;
+  const std::uint64_t huge = std::uint64_t{1} << 40;
+  const auto far = buy(institution_id{70000}, huge, 100, 10);
+  const auto near = buy(alice, 3, 100, 10);
+  store.upsert(report(far, 1, huge + 1, exec_type::new_order, order_status::new_order, 0));
+  store.upsert(report(near, 2, 2, exec_type::new_order, order_status::new_order, 0));
+  REQUIRE(store.find(institution_id{70000}, client_order_id{huge}) != nullptr);
+  CHECK(store.find(order_id{huge + 1})->client_id == client_order_id{huge});
+  CHECK(store.find(order_id{2})->client_id == client_order_id{3});
+  CHECK(store.find(institution_id{70000}, client_order_id{3}) == nullptr);
+  CHECK(store.find(order_id{huge}) == nullptr);
+  CHECK(store.find(order_id{}) == nullptr);
+}
+
 TEST_CASE("orders: iteration is in insertion order and counts follow every status change", "[orders]") {
   orders_storage store;
   const auto a = buy(alice, 1, 100, 10);

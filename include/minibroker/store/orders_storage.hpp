@@ -16,9 +16,12 @@
 //   "unsequenced" and always applies.
 // - Every outcome is counted (stats()); nothing is dropped silently.
 //
-// Lookups by either key are O(1) (hash maps); iteration is in insertion order; orders are
-// never removed (memory grows with the number of orders, as the simulation's final
-// broker-versus-exchange check needs them all).
+// Lookups by either key are O(1); iteration is in insertion order; orders are never removed
+// (memory grows with the number of orders, as the simulation's final broker-versus-exchange check
+// needs them all). Both indexes are paged tables (the matcher's detail::client_slot_index): client
+// ids and order ids are counters in practice, so recent orders sit together and a lookup reads a
+// line that is likely in cache, where a hash map of a million orders reads a random one and
+// rehashes them all as it grows. Ids far from any counter go to a hash map inside the index.
 //
 // Thread safety: none inside. A storage has one owner (one strand); other threads post() to it.
 // Record pointers and iterators stay valid across upserts (records live in a deque).
@@ -33,7 +36,6 @@
 #include <string_view>
 #include <vector>
 
-#include <boost/unordered/unordered_flat_map.hpp>
 #include <fmt/format.h>
 
 #include "minibroker/core/clock.hpp"
@@ -41,6 +43,7 @@
 #include "minibroker/core/ids.hpp"
 #include "minibroker/core/price.hpp"
 #include "minibroker/core/records.hpp"
+#include "minibroker/matching/detail/client_slot_index.hpp"
 
 namespace minibroker {
 
@@ -121,17 +124,17 @@ public:
   [[nodiscard]] const_iterator begin() const noexcept { return records_.begin(); }
   [[nodiscard]] const_iterator end() const noexcept { return records_.end(); }
 
-  void reserve(std::size_t n);
-
 private:
   order_record& insert(const order_record& record);
   void set_status(order_record& record, order_status status) noexcept;
-  void set_order_id(order_record& record, order_id id, std::size_t index);
+  void set_order_id(order_record& record, order_id id, std::uint32_t index);
+  [[nodiscard]] const order_record* at(std::uint32_t index) const noexcept {
+    return index == detail::nil ? nullptr : &records_[index];
+  }
 
   std::deque<order_record> records_;
-  // Open addressing (Boost 1.81's flat map): one probe into a flat array, no node per order.
-  boost::unordered_flat_map<client_order_key, std::size_t, client_order_key_hash> by_client_;
-  boost::unordered_flat_map<order_id, std::size_t, std::hash<order_id>> by_order_;
+  detail::client_slot_index by_client_{0, 0}; // (institution, client order id) -> index in records_
+  detail::client_slot_index by_order_{0, 0};  // (institution 0, order id) -> index in records_
   std::array<std::size_t, order_status_count> by_status_{};
   orders_storage_stats stats_;
 };
