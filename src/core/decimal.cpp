@@ -112,11 +112,10 @@ boost::system::result<std::int64_t> rescale(std::int64_t units, int from_scale, 
   return scaled;
 }
 
-// Writes |units| with `scale` decimals into the tail of buf, returns the start.
-// 128 bits so that ticks * tick mantissa never overflows.
-char* write_scaled(char* end, int128 units, int scale) noexcept {
-  const bool negative = units < 0;
-  auto magnitude = negative ? static_cast<uint128>(-units) : static_cast<uint128>(units);
+// Writes `magnitude` (negated when `negative`) with `scale` decimals into the tail of buf, returns
+// the start. A template: 64-bit division is several times cheaper than 128-bit (a library call).
+template <class Unsigned>
+char* write_magnitude(char* end, Unsigned magnitude, bool negative, int scale) noexcept {
   char* p = end;
   int written = 0;
   do {
@@ -134,6 +133,16 @@ char* write_scaled(char* end, int128 units, int scale) noexcept {
     *--p = '-';
   }
   return p;
+}
+
+// 128 bits so that ticks * tick mantissa never overflows.
+char* write_scaled(char* end, int128 units, int scale) noexcept {
+  const bool negative = units < 0;
+  const auto magnitude = negative ? static_cast<uint128>(-units) : static_cast<uint128>(units);
+  if (magnitude <= std::numeric_limits<std::uint64_t>::max()) {
+    return write_magnitude(end, static_cast<std::uint64_t>(magnitude), negative, scale);
+  }
+  return write_magnitude(end, magnitude, negative, scale);
 }
 
 } // namespace

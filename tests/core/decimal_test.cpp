@@ -67,6 +67,14 @@ TEST_CASE("decimal: ticks format with the tick's number of decimals", "[decimal]
   CHECK(format_price(price{INT64_MAX}, nickel) == "461168601842738790.35");
 }
 
+TEST_CASE("decimal: prices format alike whether ticks times the tick fit in 64 bits or not", "[decimal]") {
+  CHECK(format_price(price{INT64_MIN}, cent) == "-92233720368547758.08");
+  CHECK(format_price(price{INT64_MAX}, decimal{4, 0}) == "36893488147419103228"); // just past 2^64
+  CHECK(format_price(price{INT64_MIN}, decimal{4, 0}) == "-36893488147419103232");
+  CHECK(format_price(price{-INT64_MAX}, decimal{2, 0}) == "-18446744073709551614"); // just under 2^64
+  CHECK(format_price(price{7}, decimal{1, 18}) == "0.000000000000000007");
+}
+
 TEST_CASE("decimal: parse and format round-trip", "[decimal]") {
   for (std::int64_t ticks : {1LL, 9LL, 10LL, 99LL, 100LL, 12345678LL, -42LL}) {
     const auto text = format_price(price{ticks}, cent);
