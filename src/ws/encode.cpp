@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "encode_to.hpp"
 #include "minibroker/replay/event_json.hpp"
 
 namespace minibroker::ws {
@@ -60,8 +61,13 @@ std::string encode_instrument(const instrument& i) {
 }
 
 std::string encode_quote(const quote& q, const instrument& i) {
-  // The busiest message: integers appended directly, no format string to interpret.
   fmt::memory_buffer out;
+  detail::encode_quote_to(out, q, i);
+  return done(out);
+}
+
+void detail::encode_quote_to(fmt::memory_buffer& out, const quote& q, const instrument& i) {
+  // The busiest message: integers appended directly, no format string to interpret.
   const auto integer = [&out](auto n) {
     const fmt::format_int digits(n);
     out.append(digits.data(), digits.data() + digits.size());
@@ -83,7 +89,6 @@ std::string encode_quote(const quote& q, const instrument& i) {
   append(out, R"(,"time":)");
   integer(q.time.time_since_epoch().count());
   out.push_back('}');
-  return done(out);
 }
 
 std::string encode_snapshot_end(std::size_t count) {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "encode_to.hpp"
 #include "market_data_sessions.hpp"
 #include "minibroker/ws/encode.hpp"
 
@@ -30,7 +31,7 @@ std::size_t market_data_hub::slot(const instrument& i) {
 
 void market_data_hub::on_instrument(const instrument& update) {
   const std::size_t index = slot(update);
-  auto m = std::make_shared<const std::string>(encode_instrument(update));
+  const message m(encode_instrument(update));
   latest_instrument_[index] = m;
   for (const auto& w : instrument_readers_) {
     if (const auto s = w.lock()) {
@@ -49,7 +50,9 @@ void market_data_hub::on_quote(const quote& update) {
     latest_instrument_.resize(*index + 1);
     latest_quote_.resize(*index + 1);
   }
-  auto m = std::make_shared<const std::string>(encode_quote(update, i));
+  fmt::memory_buffer text;
+  encode_quote_to(text, update, i);
+  const message m(std::string_view(text.data(), text.size()));
   latest_quote_[*index] = m;
   for (const auto& w : quote_readers_) {
     if (const auto s = w.lock(); s && s->wants(*index)) {

@@ -11,6 +11,7 @@
 #include "minibroker/gateway/market_data_feed.hpp"
 #include "minibroker/ws/order_translation.hpp"
 #include "server_counters.hpp"
+#include "shared_text.hpp"
 
 namespace minibroker::ws::detail {
 
@@ -19,7 +20,7 @@ class quotes_session;
 
 class market_data_hub final : public feed_listener {
 public:
-  using message = std::shared_ptr<const std::string>;
+  using message = shared_text;
 
   explicit market_data_hub(instrument_directory& instruments) : instruments_(instruments) {}
 
@@ -39,7 +40,7 @@ private:
 
   instrument_directory& instruments_;
   std::vector<message> latest_instrument_; // by directory index
-  std::vector<message> latest_quote_;      // by directory index; nullptr until the first quote
+  std::vector<message> latest_quote_;      // by directory index; empty until the first quote
   std::vector<std::weak_ptr<ws_session>> instrument_readers_;
   std::vector<std::weak_ptr<quotes_session>> quote_readers_;
 };

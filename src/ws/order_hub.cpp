@@ -39,7 +39,7 @@ void institution_channel::on_report(const traced_report& report) {
   const execution_report& r = report.report;
   const instrument* found = instruments_.find(r.instrument);
   const instrument& i = found != nullptr ? *found : unknown_instrument();
-  journal_.push_back(std::make_shared<const std::string>(encode_report(last_seq() + 1, r, i)));
+  journal_.emplace_back(encode_report(last_seq() + 1, r, i));
   server_counters::add(counters_.reports);
   if (journal_.size() > capacity_) {
     journal_.pop_front();
@@ -77,8 +77,8 @@ void institution_channel::settle(const execution_report& r, const instrument& i)
   }
   // Built even when its connection is gone: a resend of a numbered request gets it then.
   const bool rejected = r.type == exec_type::rejected;
-  auto answer = std::make_shared<const std::string>(
-      rejected ? encode_reject(kind, r.client_id, i.symbol, r.reason, describe(r.reason)) : encode_ack(kind, r, i));
+  const message answer(rejected ? encode_reject(kind, r.client_id, i.symbol, r.reason, describe(r.reason))
+                                : encode_ack(kind, r, i));
   if (req != 0) {
     keep_answer(r.client_id, req, answer);
   }
@@ -141,7 +141,7 @@ bool institution_channel::answer_resend(client_order_id id, std::uint64_t req, r
 
 institution_channel::message institution_channel::at(sequence_number seq) const {
   if (seq < journal_first_ || seq > last_seq()) {
-    return nullptr;
+    return {};
   }
   return journal_[seq - journal_first_];
 }

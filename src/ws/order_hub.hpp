@@ -24,6 +24,7 @@
 #include <string_view>
 #include <vector>
 
+#include <boost/container/small_vector.hpp>
 #include <boost/container_hash/hash.hpp>
 #include <boost/unordered/unordered_flat_map.hpp>
 
@@ -31,6 +32,7 @@
 #include "minibroker/ws/messages.hpp"
 #include "minibroker/ws/order_translation.hpp"
 #include "server_counters.hpp"
+#include "shared_text.hpp"
 
 namespace minibroker::ws::detail {
 
@@ -39,7 +41,7 @@ class updates_session;
 
 class institution_channel final : public report_listener {
 public:
-  using message = std::shared_ptr<const std::string>;
+  using message = shared_text;
 
   institution_channel(institution_id id, std::string name, std::string token, std::size_t journal_capacity,
                       const instrument_directory& instruments, server_counters& counters);
@@ -54,7 +56,7 @@ public:
   bool answer_resend(client_order_id id, std::uint64_t req, request_kind kind, std::string_view symbol,
                      const std::shared_ptr<order_session>& from);
 
-  // The journal: reports first_seq()..last_seq(); at() is nullptr outside it.
+  // The journal: reports first_seq()..last_seq(); at() is empty outside it.
   [[nodiscard]] sequence_number first_seq() const noexcept { return journal_first_; }
   [[nodiscard]] sequence_number last_seq() const noexcept { return journal_first_ + journal_.size() - 1; }
   [[nodiscard]] message at(sequence_number seq) const;
@@ -100,8 +102,10 @@ private:
   std::deque<message> journal_;
   sequence_number journal_first_ = 1;
   std::vector<std::weak_ptr<updates_session>> readers_;
-  boost::unordered_flat_map<std::uint64_t, std::deque<pending>> pending_; // by client order id
-  boost::unordered_flat_map<std::uint64_t, std::uint64_t> last_req_;      // the highest req, by client order id
+  // By client order id; usually one request waits per order, kept inline (a std::deque here cost
+  // two allocations and two frees per order).
+  boost::unordered_flat_map<std::uint64_t, boost::container::small_vector<pending, 1>> pending_;
+  boost::unordered_flat_map<std::uint64_t, std::uint64_t> last_req_; // the highest req, by client order id
   boost::unordered_flat_map<answer_key, message, answer_key_hash> answers_;
   std::deque<answer_key> answer_order_; // oldest first, at most capacity_
 };

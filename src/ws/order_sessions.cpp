@@ -71,12 +71,12 @@ void updates_session::on_journaled() {
 
 ws_session::message updates_session::pull() {
   if (next_ > channel_.last_seq()) {
-    return nullptr;
+    return {};
   }
   auto m = channel_.at(next_);
   if (!m) {
     close(close_resync_unavailable, fmt::format("resync unavailable: the journal starts at {}", channel_.first_seq()));
-    return nullptr;
+    return {};
   }
   ++next_;
   return m;

@@ -11,15 +11,15 @@
 #include <cstddef>
 #include <cstdint>
 #include <deque>
-#include <memory>
-#include <string>
 #include <vector>
+
+#include "shared_text.hpp"
 
 namespace minibroker::ws::detail {
 
 class outbound_queue {
 public:
-  using message = std::shared_ptr<const std::string>;
+  using message = shared_text;
 
   explicit outbound_queue(std::size_t max_messages) : max_messages_(max_messages) {}
 
@@ -50,10 +50,10 @@ public:
     return false;
   }
 
-  // The next message to send; nullptr when nothing waits.
+  // The next message to send; an empty one (false) when nothing waits.
   message pop() {
     if (entries_.empty()) {
-      return nullptr;
+      return {};
     }
     entry e = std::move(entries_.front());
     entries_.pop_front();

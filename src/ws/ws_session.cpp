@@ -7,7 +7,7 @@ namespace minibroker::ws::detail {
 
 ws_session::ws_session(beast::tcp_stream&& stream, state_ptr state, endpoint kind)
     : state_(std::move(state)), kind_(kind), ws_(std::move(stream)), queue_(state_->config.max_queued_messages),
-      close_timer_(state_->strand) {}
+      close_timer_(state_->strand), idle_timer_(state_->strand) {}
 
 ws_session::~ws_session() {
   if (open_ && !finished_) {
@@ -20,9 +20,10 @@ void ws_session::run(request req) {
   beast::get_lowest_layer(ws_).expires_never(); // the websocket stream times itself from here
   websocket::stream_base::timeout timeouts{};
   timeouts.handshake_timeout = config.handshake_timeout;
-  timeouts.idle_timeout = config.idle_timeout;
-  timeouts.keep_alive_pings = true;
+  timeouts.idle_timeout = websocket::stream_base::none(); // watch_idle() keeps it
+  timeouts.keep_alive_pings = false;
   ws_.set_option(timeouts);
+  ws_.control_callback([this](websocket::frame_type /*kind*/, beast::string_view /*payload*/) { heard_ = true; });
   ws_.read_message_max(config.max_message_size);
   ws_.set_option(websocket::stream_base::decorator(
       [](websocket::response_type& res) { res.set(http::field::server, "minibroker"); }));
@@ -40,9 +41,33 @@ void ws_session::on_accept(beast::error_code ec) {
   server_counters::add(state_->counters.connections(kind_));
   ws_.text(true);
   state_->track(shared_from_this());
+  watch_idle();
   on_open();
   do_read();
   kick();
+}
+
+void ws_session::watch_idle() {
+  idle_timer_.expires_after(state_->config.idle_timeout / 2);
+  idle_timer_.async_wait(beast::bind_front_handler(&ws_session::on_idle_check, shared_from_this()));
+}
+
+void ws_session::on_idle_check(beast::error_code ec) {
+  if (ec || closing_ || finished_) {
+    return; // a closing connection has the close timer
+  }
+  if (heard_) {
+    heard_ = false;
+    pinged_ = false;
+  } else if (!pinged_) {
+    pinged_ = true;
+    ws_.async_ping({}, [self = shared_from_this()](beast::error_code /*ec*/) {});
+  } else {
+    server_counters::add(state_->counters.idle_timeouts);
+    beast::get_lowest_layer(ws_).close(); // the pending read fails and finishes the connection
+    return;
+  }
+  watch_idle();
 }
 
 void ws_session::do_read() {
@@ -63,6 +88,7 @@ void ws_session::on_read(beast::error_code ec, std::size_t /*bytes*/) {
     finish();
     return;
   }
+  heard_ = true;
   server_counters::add(state_->counters.messages_in(kind_));
   if (!closing_) {
     if (ws_.got_binary()) {
@@ -115,7 +141,7 @@ void ws_session::kick() {
     if (!m || closing_ || finished_) {
       break;
     }
-    frame_text(batch_, *m);
+    frame_text(batch_, m.view());
     ++batch_messages_;
   }
   if (batch_messages_ == 0 || closing_ || finished_) {
@@ -178,6 +204,7 @@ void ws_session::finish() {
     return;
   }
   finished_ = true;
+  idle_timer_.cancel();
   if (open_) {
     server_counters::sub(state_->counters.connections(kind_));
     on_closed();

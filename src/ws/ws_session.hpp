@@ -6,7 +6,12 @@
 // turn of the loop for many messages, where one message a turn held a busy connection to a few
 // thousand quotes a second (BENCHMARKS.md). Every handler runs on the server's strand.
 //
-// Ends: a read error (the peer closed, idle timeout, an oversize message, a network error), a
+// The idle timeout is kept here, not by Beast, which re-arms a timer on every message read (a
+// timerfd_settime system call and a cancelled wait each): a check every half idle timeout, a
+// keep-alive ping when nothing came from the peer since the last check, and the socket closed
+// when nothing came since the ping either. Any message or control frame counts.
+//
+// Ends: a read error (the peer closed, an oversize message, a network error), the idle timeout, a
 // failed write, or close(). finish() runs once, counts, and calls on_closed() so the endpoint can
 // unregister.
 
@@ -38,7 +43,7 @@ public:
   // Queues a message that must be delivered. When the queue is full the connection is closed
   // (close code 4001, counted) and the message is not queued: false.
   bool send(message m);
-  bool send(std::string text) { return send(std::make_shared<const std::string>(std::move(text))); }
+  bool send(std::string_view text) { return send(message(text)); }
   // Queues the latest value for `key`, replacing one still waiting (counted as conflated).
   void send_latest(std::size_t key, message m);
   // Starts the closing handshake; the socket is shut after the handshake timeout regardless.
@@ -53,8 +58,8 @@ protected:
   virtual void on_open() = 0;
   virtual void on_text(std::string_view text) = 0;
   virtual void on_closed() {}
-  // Called when the queue is empty and no write is in flight: the next message, or nullptr.
-  virtual message pull() { return nullptr; }
+  // Called when the queue is empty and no write is in flight: the next message, or an empty one.
+  virtual message pull() { return {}; }
   // Starts a write if none is in flight and something is waiting.
   void kick();
 
@@ -65,12 +70,14 @@ private:
   void do_read();
   void on_read(beast::error_code ec, std::size_t bytes);
   void on_write(beast::error_code ec, std::size_t bytes);
+  void watch_idle();
+  void on_idle_check(beast::error_code ec);
   void finish();
 
   state_ptr state_;
   endpoint kind_;
   // Frames written at once, at most; a write may go past it by one message.
-  static constexpr std::size_t max_batch_bytes = 64 * 1024;
+  static constexpr std::size_t max_batch_bytes = 256 * 1024;
 
   websocket::stream<whole_write_stream> ws_;
   beast::flat_buffer buffer_;
@@ -78,6 +85,9 @@ private:
   std::string batch_;              // the frames being written
   std::size_t batch_messages_ = 0; // how many
   asio::steady_timer close_timer_;
+  asio::steady_timer idle_timer_;
+  bool heard_ = false;  // a message or control frame came since the last idle check
+  bool pinged_ = false; // a keep-alive ping went out since the peer was last heard
   bool open_ = false;
   bool writing_ = false;
   bool closing_ = false;

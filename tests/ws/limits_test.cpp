@@ -69,6 +69,24 @@ TEST_CASE("server: an idle connection that answers no ping is closed after the i
   CHECK(eventually([&] { return f.server.stats().idle_timeouts == 1; }));
 }
 
+TEST_CASE("server: a client that sends nothing but answers the pings outlives the idle timeout",
+          "[ws][server][limits][threads]") {
+  server_config sc;
+  sc.idle_timeout = std::chrono::milliseconds(100);
+  server_fixture f(members(3, 200), sc);
+  ws_client reader(f.port(), "/ws/quotes");
+  REQUIRE(reader.accepted());
+  // A ping comes after half a timeout of silence, and every timeout while the pongs are heard.
+  std::size_t quotes = 0;
+  while (reader.pings() < 4) {
+    REQUIRE(reader.read().has_value());
+    ++quotes;
+  }
+  CHECK(quotes > 0);
+  CHECK(f.server.stats().idle_timeouts == 0);
+  CHECK(str(reader.read_type("quote"), "type") == "quote");
+}
+
 TEST_CASE("server: an execution-report reader that falls behind is closed, never skipped",
           "[ws][server][limits][threads]") {
   server_config sc;

@@ -5,10 +5,10 @@
 using minibroker::ws::detail::outbound_queue;
 
 namespace {
-outbound_queue::message msg(const char* text) { return std::make_shared<const std::string>(text); }
+outbound_queue::message msg(const char* text) { return outbound_queue::message(text); }
 std::string pop(outbound_queue& q) {
   auto m = q.pop();
-  return m ? *m : std::string("<empty>");
+  return m ? std::string(m.view()) : std::string("<empty>");
 }
 } // namespace
 

@@ -130,6 +130,9 @@ public:
       socket.set_option(asio::socket_base::receive_buffer_size(receive_buffer));
     }
     socket.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
+    ws_.control_callback([this](websocket::frame_type kind, beast::string_view /*payload*/) {
+      pings_ += kind == websocket::frame_type::ping ? 1 : 0;
+    });
     ws_.set_option(websocket::stream_base::decorator([headers](websocket::request_type& req) {
       for (const auto& [k, v] : headers) {
         req.set(k, v);
@@ -144,6 +147,8 @@ public:
   }
 
   [[nodiscard]] bool accepted() const noexcept { return accepted_; }
+  // Pings the server sent (Beast answers each during a read).
+  [[nodiscard]] std::size_t pings() const noexcept { return pings_; }
   [[nodiscard]] unsigned status() const noexcept { return status_; }
 
   void send(const std::string& text) {
@@ -192,6 +197,7 @@ private:
   unsigned status_ = 0;
   std::string refusal_body_;
   bool accepted_ = false;
+  std::size_t pings_ = 0;
   beast::error_code ended_;
   std::vector<json::object> skipped_;
 };
