@@ -4,6 +4,11 @@
 
 namespace minibroker {
 
+namespace {
+// A task due within this much of now is waited for by posting, not with the timer.
+constexpr duration spin_window = std::chrono::microseconds{50};
+} // namespace
+
 void virtual_scheduler::schedule_at(timestamp at, std::function<void()> task) {
   tasks_.push({at, next_order_++, std::move(task)});
 }
@@ -88,9 +93,10 @@ void real_scheduler::run_due() {
     in_batch_ = false;
     return;
   }
-  if (!tasks_.empty() && tasks_.top().at <= now) {
-    // Behind: the next batch is posted, behind the handlers already waiting. A timer re-armed in
-    // the past costs two timerfd_settime calls and an epoll_wait per batch (BENCHMARKS.md).
+  if (!tasks_.empty() && tasks_.top().at <= clock_.now() + spin_window) {
+    // Behind, or the next task is nearly due: the next batch is posted, behind the handlers already
+    // waiting, and runs what is due by then. A timer costs two timerfd_settime calls and an
+    // epoll_wait per wake-up (BENCHMARKS.md): at 100k tasks a second, more than the waits.
     boost::asio::post(executor_, [this, alive = std::weak_ptr<bool>(alive_)] {
       if (!alive.expired()) {
         in_batch_ = false;

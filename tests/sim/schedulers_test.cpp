@@ -120,3 +120,25 @@ TEST_CASE("real scheduler: a backlog beyond one batch runs in order, and handler
   CHECK(std::find(log.begin(), log.end(), -1) < std::find(log.begin(), log.end(), 199));
   CHECK(sched.pending() == 0);
 }
+
+TEST_CASE("real scheduler: dense tasks run in order and never before they are due", "[scheduler]") {
+  boost::asio::io_context io;
+  real_clock clock;
+  real_scheduler sched{io.get_executor(), clock};
+  std::vector<int> order;
+  int early = 0;
+  const auto start = clock.now() + 1ms;
+  for (int i = 0; i < 100; ++i) {
+    const auto due = start + std::chrono::microseconds{10 * i}; // closer than a timer is worth
+    sched.schedule_at(due, [&, i, due] {
+      early += clock.now() < due ? 1 : 0;
+      order.push_back(i);
+    });
+  }
+  sched.schedule_at(start + 2ms, [&] { sched.stop(); });
+  io.run();
+  std::vector<int> expected(100);
+  std::iota(expected.begin(), expected.end(), 0);
+  CHECK(order == expected);
+  CHECK(early == 0);
+}
