@@ -1,0 +1,136 @@
+#include "minibroker/core/detail/page_memory.hpp"
+
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <new>
+#include <thread>
+
+#include <sys/mman.h>
+#include <unistd.h>
+
+namespace minibroker::core_detail {
+
+namespace {
+
+std::uintptr_t page_size() noexcept {
+  static const auto size = static_cast<std::uintptr_t>(sysconf(_SC_PAGESIZE));
+  return size;
+}
+
+// One thread for the process, started by the first request and joined at exit. Requests are rare
+// (one per megabyte or so of growth), so a mutex and a condition variable are plenty.
+class populate_worker {
+public:
+  populate_worker() : thread_([this] { run(); }) {}
+  populate_worker(const populate_worker&) = delete;
+  populate_worker& operator=(const populate_worker&) = delete;
+  ~populate_worker() {
+    {
+      const std::lock_guard lock(mutex_);
+      stopping_ = true;
+    }
+    wake_.notify_all();
+    thread_.join();
+  }
+
+  void request(std::uintptr_t first, std::uintptr_t last) {
+    {
+      const std::lock_guard lock(mutex_);
+      queue_.push_back({first, last});
+      ++stats_.requests;
+    }
+    wake_.notify_all();
+  }
+
+  populate_stats wait_idle() {
+    std::unique_lock lock(mutex_);
+    done_.wait(lock, [this] { return queue_.empty() && !busy_; });
+    return stats_;
+  }
+
+private:
+  struct range {
+    std::uintptr_t first;
+    std::uintptr_t last;
+  };
+
+  void run() {
+    std::unique_lock lock(mutex_);
+    for (;;) {
+      wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty()) {
+        return; // stopping, and nothing left
+      }
+      const range r = queue_.front();
+      queue_.pop_front();
+      busy_ = true;
+      lock.unlock();
+      const bool ok = madvise(reinterpret_cast<void*>(r.first), r.last - r.first, MADV_POPULATE_WRITE) == 0;
+      lock.lock();
+      busy_ = false;
+      if (ok) {
+        stats_.populated_bytes += r.last - r.first;
+      } else {
+        ++stats_.failures;
+      }
+      if (queue_.empty()) {
+        done_.notify_all();
+      }
+    }
+  }
+
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  std::condition_variable done_;
+  std::deque<range> queue_;
+  bool busy_ = false;
+  bool stopping_ = false;
+  populate_stats stats_;
+  std::thread thread_; // last: it starts once the members above exist
+};
+
+populate_worker& worker() {
+  static populate_worker w;
+  return w;
+}
+
+} // namespace
+
+void* allocate_pages(std::size_t bytes) {
+  if (bytes < page_block_threshold) {
+    return ::operator new(bytes);
+  }
+  void* const block = mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (block == MAP_FAILED) {
+    throw std::bad_alloc();
+  }
+  return block;
+}
+
+void free_pages(void* block, std::size_t bytes) noexcept {
+  if (block == nullptr) {
+    return;
+  }
+  if (bytes < page_block_threshold) {
+    ::operator delete(block);
+    return;
+  }
+  munmap(block, bytes);
+}
+
+void populate_ahead(const void* block, std::size_t bytes) {
+  // Whole pages only: the pages at the edges may hold another object someone is writing, and
+  // populating them would be harmless but is not needed.
+  const std::uintptr_t page = page_size();
+  const auto start = reinterpret_cast<std::uintptr_t>(block);
+  const std::uintptr_t first = (start + page - 1) & ~(page - 1);
+  const std::uintptr_t last = (start + bytes) & ~(page - 1);
+  if (first < last) {
+    worker().request(first, last);
+  }
+}
+
+populate_stats wait_for_populate() { return worker().wait_idle(); }
+
+} // namespace minibroker::core_detail
