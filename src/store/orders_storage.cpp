@@ -135,8 +135,7 @@ std::size_t orders_storage::live_count() const noexcept {
 order_record& orders_storage::insert(const order_record& record) {
   MINIBROKER_ASSERT(records_.size() < detail::nil);
   const auto index = static_cast<std::uint32_t>(records_.size());
-  records_.push_back(record);
-  order_record& stored = records_.back();
+  order_record& stored = records_.push_back(record);
   stored.order = order_id{}; // indexed by set_order_id
   by_client_.set(client_key_of(record.institution, record.client_id), index);
   ++by_status_[static_cast<std::size_t>(record.status)];

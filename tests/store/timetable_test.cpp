@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "minibroker/store/detail/ring.hpp"
 #include "minibroker/store/timetable.hpp"
 
 using namespace minibroker;
@@ -312,4 +313,30 @@ TEST_CASE("timetable: matches a sorted-vector model under late rows and retentio
   CHECK(table.stats().evicted_by_rows > 0);
   CHECK(table.stats().evicted_by_age > 0);
   CHECK(table.stats().rejected_too_old > 0);
+}
+
+TEST_CASE("A reserved ring holds that many entries without growing, through wrap-around", "[store][ring]") {
+  store_detail::ring<std::uint64_t> r;
+  r.reserve(1000);
+  const std::size_t capacity = r.capacity();
+  CHECK(capacity == 1024);
+  for (std::uint64_t i = 0; i < 600; ++i) {
+    r.push_back(i);
+  }
+  for (int i = 0; i < 500; ++i) {
+    r.pop_front();
+  }
+  for (std::uint64_t i = 600; i < 1500; ++i) { // the entries wrap past the buffer's end
+    r.push_back(i);
+  }
+  CHECK(r.capacity() == capacity);
+  REQUIRE(r.size() == 1000);
+  for (std::size_t i = 0; i < r.size(); ++i) {
+    REQUIRE(r[i] == 500 + i);
+  }
+  r.reserve(5000); // growing a wrapped ring keeps its order
+  CHECK(r.capacity() == 8192);
+  REQUIRE(r.size() == 1000);
+  CHECK(r.front() == 500);
+  CHECK(r.back() == 1499);
 }

@@ -24,13 +24,12 @@
 // rehashes them all as it grows. Ids far from any counter go to a hash map inside the index.
 //
 // Thread safety: none inside. A storage has one owner (one strand); other threads post() to it.
-// Record pointers and iterators stay valid across upserts (records live in a deque).
+// Record pointers and iterators stay valid across upserts (records never move).
 
 #include <array>
 #include <compare>
 #include <cstddef>
 #include <cstdint>
-#include <deque>
 #include <functional>
 #include <optional>
 #include <string_view>
@@ -44,6 +43,7 @@
 #include "minibroker/core/price.hpp"
 #include "minibroker/core/records.hpp"
 #include "minibroker/matching/detail/client_slot_index.hpp"
+#include "minibroker/store/detail/chunked_vector.hpp"
 
 namespace minibroker {
 
@@ -99,7 +99,7 @@ struct orders_storage_stats {
 
 class orders_storage {
 public:
-  using const_iterator = std::deque<order_record>::const_iterator;
+  using const_iterator = store_detail::chunked_vector<order_record>::const_iterator;
 
   // The broker side: the order as requested, pending_new, no order id yet.
   upsert_result upsert(const new_order_request& request, timestamp time);
@@ -132,7 +132,7 @@ private:
     return index == detail::nil ? nullptr : &records_[index];
   }
 
-  std::deque<order_record> records_;
+  store_detail::chunked_vector<order_record> records_;
   detail::client_slot_index by_client_{0, 0}; // (institution, client order id) -> index in records_
   detail::client_slot_index by_order_{0, 0};  // (institution 0, order id) -> index in records_
   std::array<std::size_t, order_status_count> by_status_{};

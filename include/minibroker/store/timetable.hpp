@@ -24,9 +24,9 @@
 // Thread safety: none inside. A timetable has one owner (one strand); other threads post() to it.
 // Views, iterators and entry pointers are invalidated by the next append.
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
-#include <deque>
 #include <iterator>
 #include <optional>
 #include <string>
@@ -38,6 +38,7 @@
 #include "minibroker/core/assert.hpp"
 #include "minibroker/core/clock.hpp"
 #include "minibroker/core/decimal.hpp"
+#include "minibroker/store/detail/chunked_vector.hpp"
 #include "minibroker/store/detail/ring.hpp"
 #include "minibroker/store/market_data_cache.hpp"
 #include "minibroker/store/timetable_traits.hpp"
@@ -94,6 +95,7 @@ class timetable {
     index* key_index; // nullptr without keys
   };
   static constexpr auto time_of_slot = [](const slot& s) { return s.time; };
+  static constexpr std::size_t max_reserved_rows = std::size_t{1} << 24;
 
 public:
   using row_type = Row;
@@ -155,6 +157,12 @@ public:
   explicit timetable(timetable_retention retention = {}) : retention_(retention) {
     MINIBROKER_ASSERT(!retention_.max_rows || *retention_.max_rows > 0);
     MINIBROKER_ASSERT(!retention_.max_age || *retention_.max_age >= duration::zero());
+    if (retention_.max_rows) {
+      // Retention lets the index hold max_rows + 1 rows for a moment: room for them from the
+      // start, so that it never copies itself to grow (pages are touched only as rows come). Up
+      // to a bound on the address space taken; a larger index grows by doubling.
+      all_.reserve(std::min<std::size_t>(*retention_.max_rows + 1, max_reserved_rows));
+    }
   }
   timetable(const timetable&) = delete; // nodes point into the key indexes
   timetable& operator=(const timetable&) = delete;
@@ -292,8 +300,7 @@ private:
       key_idx = &by_key_[Traits::key_of(row)];
     }
     if (free_.empty()) {
-      nodes_.push_back(node{entry_type{time, row}, key_idx});
-      return &nodes_.back();
+      return &nodes_.push_back(node{entry_type{time, row}, key_idx});
     }
     node* n = free_.back();
     free_.pop_back();
@@ -351,7 +358,7 @@ private:
 
   timetable_retention retention_;
   timetable_stats stats_;
-  std::deque<node> nodes_;                                          // stable storage for rows; evicted nodes are reused
+  store_detail::chunked_vector<node> nodes_;                        // stable storage for rows; evicted nodes are reused
   std::vector<node*> free_;                                         // evicted nodes
   index all_;                                                       // every retained row in (time, arrival) order
   std::unordered_map<key_type, index, key_hash, key_equal> by_key_; // per key, same order

@@ -2,14 +2,17 @@
 // A growable circular buffer: O(1) push_back and pop_front, O(1) random access, and insert at an
 // index that shifts the shorter tail. Capacity is a power of two and never shrinks, so a ring that
 // has reached its steady-state size allocates nothing more. For trivially copyable T (index
-// entries), not for general use.
+// entries), not for general use. A large buffer asks for its next
+// megabyte to be faulted in off this thread (core/detail/page_memory.hpp) as entries reach it.
 
+#include <algorithm>
+#include <bit>
 #include <cstddef>
 #include <type_traits>
 #include <utility>
-#include <vector>
 
 #include "minibroker/core/assert.hpp"
+#include "minibroker/core/detail/page_memory.hpp"
 
 namespace minibroker::store_detail {
 
@@ -35,8 +38,12 @@ public:
 
   void push_back(const T& value) {
     grow_if_full();
-    buffer_[(head_ + size_) & mask_] = value;
+    const std::size_t at = (head_ + size_) & mask_;
+    buffer_[at] = value;
     ++size_;
+    if ((at & (populate_region - 1)) == 0) [[unlikely]] {
+      populate_after(at);
+    }
   }
 
   void pop_front() noexcept {
@@ -57,6 +64,14 @@ public:
     ++size_;
   }
 
+  // Room for at least n entries (rounded up to a power of two), so that a ring whose bound is
+  // known never copies itself to grow. Memory is touched only as entries arrive.
+  void reserve(std::size_t n) {
+    if (n > buffer_.size()) {
+      reallocate(std::bit_ceil(n));
+    }
+  }
+
   void clear() noexcept {
     head_ = 0;
     size_ = 0;
@@ -74,6 +89,17 @@ public:
   }
 
 private:
+  // Entries per megabyte (a power of two, as capacities are).
+  static constexpr std::size_t populate_region =
+      std::bit_floor(std::max<std::size_t>(1, (std::size_t{1} << 20) / sizeof(T)));
+
+  // The write position has entered the region starting at `at`: the one after it is prepared.
+  void populate_after(std::size_t at) {
+    if (buffer_.size() >= 2 * populate_region) {
+      core_detail::populate_ahead(&buffer_[(at + populate_region) & mask_], populate_region * sizeof(T));
+    }
+  }
+
   template <typename Pred>
   [[nodiscard]] std::size_t partition_point(Pred pred) const {
     std::size_t first = 0;
@@ -94,16 +120,25 @@ private:
     if (size_ < buffer_.size()) {
       return;
     }
-    std::vector<T> bigger(buffer_.empty() ? 16 : buffer_.size() * 2);
+    reallocate(buffer_.empty() ? 16 : buffer_.size() * 2);
+  }
+
+  void reallocate(std::size_t capacity) {
+    core_detail::page_buffer<T> bigger(capacity);
     for (std::size_t i = 0; i < size_; ++i) {
       bigger[i] = (*this)[i];
     }
     buffer_ = std::move(bigger);
     head_ = 0;
     mask_ = buffer_.size() - 1;
+    if (capacity * sizeof(T) >= core_detail::page_block_threshold) {
+      // The entries about to be written, up to the end of the region after the current one.
+      const std::size_t ahead = std::min(capacity - size_, 2 * populate_region - (size_ & (populate_region - 1)));
+      core_detail::populate_ahead(&buffer_[size_], ahead * sizeof(T));
+    }
   }
 
-  std::vector<T> buffer_;
+  core_detail::page_buffer<T> buffer_;
   std::size_t head_ = 0;
   std::size_t size_ = 0;
   std::size_t mask_ = 0;
