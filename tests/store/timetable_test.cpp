@@ -6,6 +6,9 @@
 #include <string>
 #include <vector>
 
+#include <sys/resource.h>
+
+#include "minibroker/core/detail/page_memory.hpp"
 #include "minibroker/store/detail/ring.hpp"
 #include "minibroker/store/timetable.hpp"
 
@@ -339,4 +342,25 @@ TEST_CASE("A reserved ring holds that many entries without growing, through wrap
   REQUIRE(r.size() == 1000);
   CHECK(r.front() == 500);
   CHECK(r.back() == 1499);
+}
+
+TEST_CASE("A growing ring has the buffer it grows into faulted in ahead, so the copy into it faults almost no page",
+          "[store][ring]") {
+  store_detail::ring<std::uint64_t> r;
+  constexpr std::size_t capacity = std::size_t{1} << 18; // 2 MiB of entries
+  r.reserve(capacity);
+  while (r.size() < capacity) { // three quarters on, the next buffer (4 MiB) is prepared
+    r.push_back(r.size());
+  }
+  core_detail::wait_for_populate();
+  rusage usage{};
+  getrusage(RUSAGE_THREAD, &usage);
+  const long faults_before = usage.ru_minflt;
+  r.push_back(r.size()); // grows: copies 2 MiB into the prepared buffer
+  getrusage(RUSAGE_THREAD, &usage);
+  CHECK(usage.ru_minflt - faults_before <= 4); // of 512 pages the copy writes
+  CHECK(r.capacity() == 2 * capacity);
+  for (std::size_t i = 0; i < r.size(); i += 4099) {
+    REQUIRE(r[i] == i);
+  }
 }

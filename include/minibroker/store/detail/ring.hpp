@@ -2,8 +2,9 @@
 // A growable circular buffer: O(1) push_back and pop_front, O(1) random access, and insert at an
 // index that shifts the shorter tail. Capacity is a power of two and never shrinks, so a ring that
 // has reached its steady-state size allocates nothing more. For trivially copyable T (index
-// entries), not for general use. A large buffer asks for its next
-// megabyte to be faulted in off this thread (core/detail/page_memory.hpp) as entries reach it.
+// entries), not for general use. A large buffer asks for its next megabyte to be faulted in off
+// this thread (core/detail/page_memory.hpp) as entries reach it, and for the buffer it will grow
+// into when it is three quarters full.
 
 #include <algorithm>
 #include <bit>
@@ -41,6 +42,9 @@ public:
     const std::size_t at = (head_ + size_) & mask_;
     buffer_[at] = value;
     ++size_;
+    if (size_ == prepare_at_) [[unlikely]] {
+      prepare_next_buffer();
+    }
     if ((at & (populate_region - 1)) == 0) [[unlikely]] {
       populate_after(at);
     }
@@ -62,6 +66,9 @@ public:
     }
     buffer_[(head_ + i) & mask_] = value;
     ++size_;
+    if (size_ == prepare_at_) [[unlikely]] {
+      prepare_next_buffer();
+    }
   }
 
   // Room for at least n entries (rounded up to a power of two), so that a ring whose bound is
@@ -123,14 +130,27 @@ private:
     reallocate(buffer_.empty() ? 16 : buffer_.size() * 2);
   }
 
+  // Three quarters full: the buffer it will grow into is allocated now and populated off this
+  // thread, so that the copy into it, when it comes, faults no page here.
+  void prepare_next_buffer() {
+    if (!next_.empty()) {
+      return; // prepared already: the ring shrank below three quarters and came back
+    }
+    next_ = core_detail::page_buffer<T>(buffer_.size() * 2);
+    core_detail::populate_ahead(next_.data(), next_.size() * sizeof(T));
+  }
+
   void reallocate(std::size_t capacity) {
-    core_detail::page_buffer<T> bigger(capacity);
+    core_detail::page_buffer<T> bigger =
+        next_.size() == capacity ? std::move(next_) : core_detail::page_buffer<T>(capacity);
+    next_ = {};
     for (std::size_t i = 0; i < size_; ++i) {
       bigger[i] = (*this)[i];
     }
     buffer_ = std::move(bigger);
     head_ = 0;
     mask_ = buffer_.size() - 1;
+    prepare_at_ = 2 * capacity * sizeof(T) >= core_detail::page_block_threshold ? capacity - capacity / 4 : never;
     if (capacity * sizeof(T) >= core_detail::page_block_threshold) {
       // The entries about to be written, up to the end of the region after the current one.
       const std::size_t ahead = std::min(capacity - size_, 2 * populate_region - (size_ & (populate_region - 1)));
@@ -138,7 +158,11 @@ private:
     }
   }
 
+  static constexpr std::size_t never = ~std::size_t{0};
+
   core_detail::page_buffer<T> buffer_;
+  core_detail::page_buffer<T> next_; // prepared ahead: twice buffer_'s size, or empty
+  std::size_t prepare_at_ = never;   // the size at which next_ is prepared
   std::size_t head_ = 0;
   std::size_t size_ = 0;
   std::size_t mask_ = 0;
