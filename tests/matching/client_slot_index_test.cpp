@@ -57,3 +57,83 @@ TEST_CASE("client slot index: a page that empties is reused clean", "[matcher][i
   }
   CHECK(index.find(key(1, 39'999)) == nil);
 }
+
+TEST_CASE("client slot index: an old page left with a few orders is compacted and its memory reused",
+          "[matcher][index]") {
+  detail::client_slot_index index(1 << 12, 16);
+  for (std::uint64_t id = 0; id < 1024; ++id) { // page 0
+    index.set(key(1, id), static_cast<std::uint32_t>(id));
+  }
+  index.set(key(1, 1500), 1500);     // page 1
+  index.set(key(1, 8 * 1024), 8192); // page 8
+  CHECK(index.pages_ever_used() == 3);
+  // Page 0 keeps 10 orders, spread over it; page 8 is 8 pages newer, so page 0 is compacted.
+  for (std::uint64_t id = 0; id < 1024; ++id) {
+    if (id % 100 != 7) {
+      index.erase(key(1, id));
+    }
+  }
+  for (std::uint64_t id = 0; id < 1024; ++id) {
+    CHECK(index.find(key(1, id)) == (id % 100 == 7 ? static_cast<std::uint32_t>(id) : nil));
+  }
+  CHECK(index.find(key(1, 1500)) == 1500);
+  // Page 2 takes page 0's memory.
+  index.set(key(1, 2048), 2048);
+  CHECK(index.pages_ever_used() == 3);
+  CHECK(index.find(key(1, 2048)) == 2048);
+  CHECK(index.find(key(1, 7)) == 7);
+  // The compacted orders leave one by one; then the ids can rest again.
+  for (std::uint64_t id = 7; id < 1024; id += 100) {
+    index.erase(key(1, id));
+    CHECK(index.find(key(1, id)) == nil);
+  }
+  index.set(key(1, 7), 70);
+  CHECK(index.find(key(1, 7)) == 70);
+}
+
+TEST_CASE("client slot index: young pages are not compacted, however few orders they hold", "[matcher][index]") {
+  detail::client_slot_index index(1 << 12, 16);
+  for (std::uint64_t id = 0; id < 100; ++id) {
+    index.set(key(1, id), static_cast<std::uint32_t>(id));
+  }
+  for (std::uint64_t id = 0; id < 98; ++id) {
+    index.erase(key(1, id));
+  }
+  index.set(key(1, 100), 100);
+  index.set(key(1, 1024), 1024); // a new page: page 0 was kept, not recycled
+  CHECK(index.pages_ever_used() == 2);
+  // Pages fewer than 8 pages older than the newest are young too.
+  index.set(key(1, 7 * 1024), 7168);
+  index.erase(key(1, 98));
+  index.set(key(1, 2 * 1024), 2048);
+  CHECK(index.pages_ever_used() == 4);
+  CHECK(index.find(key(1, 98)) == nil);
+  CHECK(index.find(key(1, 99)) == 99);
+  CHECK(index.find(key(1, 100)) == 100);
+  CHECK(index.find(key(1, 1024)) == 1024);
+}
+
+TEST_CASE("client slot index: a compacted page that fills up again becomes a page", "[matcher][index]") {
+  detail::client_slot_index index(1 << 12, 16);
+  for (std::uint64_t id = 0; id < 1024; ++id) { // page 0 full
+    index.set(key(1, id), static_cast<std::uint32_t>(id));
+  }
+  index.set(key(1, 1024), 1024);                     // page 1
+  index.set(key(1, 8 * 1024), 8192);                 // page 8
+  for (std::uint64_t id = 0; id < 1024 - 16; ++id) { // 16 left: compacted
+    index.erase(key(1, id));
+  }
+  CHECK(index.pages_ever_used() == 3);
+  // Ids far from the counter: new orders in page 0's range, beyond a small block's room.
+  for (std::uint64_t id = 0; id < 50; ++id) {
+    index.set(key(1, id), static_cast<std::uint32_t>(id + 5000));
+  }
+  for (std::uint64_t id = 0; id < 50; ++id) {
+    CHECK(index.find(key(1, id)) == id + 5000);
+  }
+  for (std::uint64_t id = 1024 - 16; id < 1024; ++id) {
+    CHECK(index.find(key(1, id)) == id);
+  }
+  CHECK(index.find(key(1, 500)) == nil);
+  CHECK(index.find(key(1, 1024)) == 1024);
+}

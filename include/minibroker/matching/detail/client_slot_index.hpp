@@ -4,7 +4,14 @@
 // small_institution_limit the index is a table per institution in pages of 1,024 ids: orders
 // sent together sit together (an insert writes a line that is already in cache, where a hash map
 // writes a random one), a lookup reads one line, and growing never rehashes (a hash map's rehash
-// copies every entry at once). A page that empties is recycled. Other keys go to a hash map.
+// copies every entry at once). A page is one page of memory (page_blocks); its count of live
+// entries sits in the page table, next to its address. A page that empties is recycled. A page
+// that only a few old orders still pin (compact_at live entries, and compact_distance newer pages
+// exist) is compacted: its entries move to a small block of (offset, slot) pairs and the page is recycled,
+// so that the memory follows the live orders rather than the range of their ids (with orders
+// cancelled at random, the last of a page's orders outlives the page's median order by far: the
+// index held three times the pages it needed, and new ones kept being touched for the first time,
+// a page fault each). Other keys go to a hash map.
 
 #include <cstdint>
 #include <memory>
@@ -15,6 +22,7 @@
 #include "minibroker/core/assert.hpp"
 #include "minibroker/core/ids.hpp"
 #include "minibroker/matching/detail/order_pool.hpp"
+#include "minibroker/matching/detail/page_blocks.hpp"
 
 namespace minibroker::detail {
 
@@ -44,21 +52,27 @@ public:
   [[nodiscard]] const std::uint32_t* entry(client_key k) const noexcept { return dense_entry(k); }
   // The key must not be present.
   void set(client_key k, std::uint32_t slot) {
-    if (std::uint32_t* e = dense_entry(k)) [[likely]] {
-      MINIBROKER_ASSERT(*e == nil);
-      *e = slot;
-      ++live_of(k);
+    if (page_ref* r = dense_ref(k)) [[likely]] {
+      std::uint32_t& e = r->at->slot[k.id.value() & (page_size - 1)];
+      MINIBROKER_ASSERT(e == nil);
+      e = slot;
+      ++r->live;
       return;
     }
     set_slow(k, slot);
   }
+  // Pages of memory taken so far, for tests: recycled pages are not counted again.
+  [[nodiscard]] std::size_t pages_ever_used() const noexcept { return storage_.ever_handed_out(); }
   // The key must be present.
   void erase(client_key k) noexcept {
-    if (std::uint32_t* e = dense_entry(k)) [[likely]] {
-      MINIBROKER_ASSERT(*e != nil);
-      *e = nil;
-      if (--live_of(k) == 0) {
-        release(k);
+    if (page_ref* r = dense_ref(k)) [[likely]] {
+      std::uint32_t& e = r->at->slot[k.id.value() & (page_size - 1)];
+      MINIBROKER_ASSERT(e != nil);
+      e = nil;
+      if (--r->live == 0) {
+        release(*r);
+      } else if (r->live <= compact_at) [[unlikely]] {
+        compact_if_old(k);
       }
       return;
     }
@@ -72,46 +86,71 @@ private:
   // must stay small however large an id it sends (512 KiB here; 32 MiB at 2^32).
   static constexpr std::uint64_t dense_limit = std::uint64_t{1} << 26;
   static constexpr std::uint32_t small_institution_limit = 1U << 12;
-  static constexpr std::size_t min_block_pages = 8;
 
-  struct page {
+  // A page with this many live entries left is compacted when its table has pages this many
+  // pages newer (a small book's pages empty before that: compacting them would be wasted work).
+  static constexpr std::uint32_t compact_at = 16;
+  static constexpr std::uint64_t compact_distance = 8;
+  static constexpr std::uint32_t small_capacity = 20; // entries of a compacted page
+
+  struct alignas(4096) page {
     std::uint32_t slot[page_size];
-    std::uint32_t live;
   };
-  using pages = std::vector<page*>; // by id >> page_bits; nullptr: no live order there
+  struct alignas(128) small_block {
+    std::uint32_t slot[small_capacity];
+    std::uint16_t offset[small_capacity]; // id & (page_size - 1)
+  };
+  struct alignas(4096) small_page {
+    small_block block[4096 / sizeof(small_block)];
+  };
+  // A page's ids: a page (at), a compacted page (small), or neither when none is live.
+  struct page_ref {
+    page* at = nullptr;
+    small_block* small = nullptr;
+    std::uint32_t live = 0;
+  };
+  struct pages {
+    std::vector<page_ref> refs; // by id >> page_bits
+    std::uint64_t newest = 0;   // the highest page index set so far
+  };
 
-  // The entry of a dense key whose page exists, else nullptr.
-  [[nodiscard]] std::uint32_t* dense_entry(client_key k) const noexcept {
-    const std::uint64_t id = k.id.value();
+  // The page reference of a dense key whose page exists (not compacted), else nullptr.
+  [[nodiscard]] page_ref* dense_ref(client_key k) const noexcept {
     const std::uint32_t who = k.institution.value();
     if (who < by_institution_.size() && by_institution_[who] != nullptr) {
-      const pages& p = *by_institution_[who];
-      const std::uint64_t n = id >> page_bits;
-      if (n < p.size() && p[n] != nullptr) {
-        return &p[n]->slot[id & (page_size - 1)];
+      std::vector<page_ref>& p = by_institution_[who]->refs;
+      const std::uint64_t n = k.id.value() >> page_bits;
+      if (n < p.size() && p[n].at != nullptr) {
+        return &p[n];
       }
     }
     return nullptr;
   }
-  [[nodiscard]] std::uint32_t& live_of(client_key k) const noexcept {
-    return (*by_institution_[k.institution.value()])[k.id.value() >> page_bits]->live;
+  // The entry of a dense key whose page exists, else nullptr.
+  [[nodiscard]] std::uint32_t* dense_entry(client_key k) const noexcept {
+    page_ref* const r = dense_ref(k);
+    return r != nullptr ? &r->at->slot[k.id.value() & (page_size - 1)] : nullptr;
   }
+  [[nodiscard]] page_ref& ref_of(client_key k) const noexcept {
+    return by_institution_[k.institution.value()]->refs[k.id.value() >> page_bits];
+  }
+  // The compacted page of a dense key, or nullptr.
+  [[nodiscard]] const page_ref* small_ref(client_key k) const noexcept;
   [[nodiscard]] std::uint32_t find_sparse(client_key k) const noexcept;
   void set_slow(client_key k, std::uint32_t slot);
   void erase_sparse(client_key k) noexcept;
-  void release(client_key k) noexcept;
+  void release(page_ref& r) noexcept;
   page* acquire();
+  void compact_if_old(client_key k);
+  void expand(page_ref& r);
+  small_block* acquire_small();
 
   std::size_t reserve_pages_;
   std::vector<std::unique_ptr<pages>> tables_;
   std::vector<pages*> by_institution_; // by institution id, below small_institution_limit
-  // Pages come in blocks, each as large as all before it, so that a growing index allocates
-  // O(log n) times; a page is first written when handed out, so a block costs no time up front.
-  std::vector<std::unique_ptr<page[]>> blocks_;
-  std::size_t pages_owned_ = 0;
-  std::size_t next_in_block_ = 0; // pages of the last block handed out at least once
-  std::size_t block_size_ = 0;
-  std::vector<page*> spare_; // released pages: all nil, live 0
+  page_blocks<page> storage_;          // released pages are all nil
+  page_blocks<small_page> small_storage_;
+  std::vector<small_block*> small_spare_;
   boost::unordered_flat_map<client_key, std::uint32_t, client_key_hash> sparse_;
 };
 
