@@ -6,6 +6,7 @@
 #include <set>
 #include <vector>
 
+#include "minibroker/core/detail/page_memory.hpp"
 #include "minibroker/matching/detail/page_blocks.hpp"
 
 using namespace minibroker;
@@ -50,4 +51,18 @@ TEST_CASE("page blocks: released objects are handed out again, as they were, bef
   CHECK(next.object != a);
   CHECK(next.object != b);
   CHECK(blocks.ever_handed_out() == 3);
+}
+
+TEST_CASE("page blocks: each new block is handed to the populate thread whole", "[matcher][index]") {
+  detail::page_blocks<test_page> blocks(4);
+  const auto before = core_detail::wait_for_populate();
+  for (int i = 0; i < 4; ++i) { // the first block
+    (void)blocks.acquire();
+  }
+  const auto one = core_detail::wait_for_populate();
+  CHECK(one.requests == before.requests + 1);
+  // Populated, unless this kernel cannot (then the pages fault on first write, as without it).
+  CHECK((one.populated_bytes - before.populated_bytes >= 4 * sizeof(test_page) || one.failures > before.failures));
+  (void)blocks.acquire(); // the second block
+  CHECK(core_detail::wait_for_populate().requests == before.requests + 2);
 }
