@@ -80,8 +80,9 @@ const order_book* order_matcher::book(instrument_id id) const noexcept {
   return it == books_by_id_.end() ? nullptr : it->second;
 }
 
-const detail::order_node* order_matcher::live_order(institution_id institution, client_order_id id,
-                                                    std::uint32_t& slot) const noexcept {
+// Inline: it is the whole of a cancel's lookup (a call cost about 7 instructions a request).
+[[gnu::always_inline]] inline const detail::order_node*
+order_matcher::live_order(institution_id institution, client_order_id id, std::uint32_t& slot) const noexcept {
   slot = ctx_.live_by_client.find(detail::client_key{institution, id});
   return slot == detail::nil ? nullptr : &ctx_.pool[slot];
 }
