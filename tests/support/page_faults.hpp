@@ -1,0 +1,33 @@
+#pragma once
+// Page faults, for tests that check a table's pages were faulted in off the writer's thread.
+
+#include <cstddef>
+
+#include <sys/resource.h>
+
+namespace minibroker::test {
+
+// Minor page faults the calling thread has taken so far.
+inline long minor_faults_of_this_thread() {
+  rusage usage{};
+  getrusage(RUSAGE_THREAD, &usage);
+  return usage.ru_minflt;
+}
+
+// The faults a sanitizer's own shadow memory may add when `bytes` fresh bytes are written (one
+// shadow byte per 8 under AddressSanitizer, first read on this thread); none without one.
+constexpr long sanitizer_shadow_faults(std::size_t bytes) {
+#if defined(__SANITIZE_ADDRESS__)
+  return static_cast<long>(bytes / 8 / 4096 + 2);
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+  return static_cast<long>(bytes / 8 / 4096 + 2);
+#else
+  return 0;
+#endif
+#else
+  return 0;
+#endif
+}
+
+} // namespace minibroker::test
