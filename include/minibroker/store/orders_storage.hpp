@@ -30,7 +30,6 @@
 #include <compare>
 #include <cstddef>
 #include <cstdint>
-#include <functional>
 #include <optional>
 #include <string_view>
 #include <vector>
@@ -71,13 +70,6 @@ struct client_order_key {
   institution_id institution;
   client_order_id id;
   friend constexpr auto operator<=>(const client_order_key&, const client_order_key&) = default;
-};
-
-struct client_order_key_hash {
-  std::size_t operator()(const client_order_key& k) const noexcept {
-    const std::uint64_t h = (static_cast<std::uint64_t>(k.institution.value()) * 0x9E3779B97F4A7C15ULL) ^ k.id.value();
-    return std::hash<std::uint64_t>{}(h);
-  }
 };
 
 enum class upsert_result : std::uint8_t {
