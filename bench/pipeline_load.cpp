@@ -18,6 +18,8 @@
 #include <string>
 #include <vector>
 
+#include <sys/resource.h>
+
 #include <boost/program_options.hpp>
 #include <fmt/format.h>
 
@@ -49,9 +51,19 @@ memory_use read_memory() {
   return m;
 }
 
+// Minor page faults taken by the calling thread so far. With one io thread the simulation runs
+// on the calling thread, so the difference over a run is the faults that stalled the pipeline
+// (those the background populate thread takes instead are not counted).
+long faults_of_this_thread() {
+  rusage usage{};
+  getrusage(RUSAGE_THREAD, &usage);
+  return usage.ru_minflt;
+}
+
 struct run_result {
   simulation_summary summary;
   double wall_seconds = 0;
+  long faults = 0; // of the calling thread
 };
 
 run_result run(const scenario& s, const std::function<void(const simulation_progress&)>& progress = {}) {
@@ -59,9 +71,11 @@ run_result run(const scenario& s, const std::function<void(const simulation_prog
   if (progress) {
     sim.on_progress(progress);
   }
+  const long faults_before = faults_of_this_thread();
   const auto started = wall_clock::now();
   run_result r{sim.run(), 0};
   r.wall_seconds = std::chrono::duration<double>(wall_clock::now() - started).count();
+  r.faults = faults_of_this_thread() - faults_before;
   if (!r.summary.ok()) {
     for (const auto& f : r.summary.failures) {
       std::cerr << "check failed: " << f << "\n";
@@ -83,8 +97,9 @@ void saturation(scenario s, int repeat) {
     const auto r = run(s);
     const double rate = static_cast<double>(r.summary.operations_sent) / r.wall_seconds;
     rates.push_back(rate);
-    fmt::print("  run {}: {:.0f} orders/s ({} reports, {} trades, {} quotes produced, {:.2f} s)\n", i + 1, rate,
-               r.summary.reports_back, r.summary.trades, r.summary.quotes_produced, r.wall_seconds);
+    fmt::print("  run {}: {:.0f} orders/s ({} reports, {} trades, {} quotes produced, {:.2f} s, {} page faults)\n",
+               i + 1, rate, r.summary.reports_back, r.summary.trades, r.summary.quotes_produced, r.wall_seconds,
+               r.faults);
   }
   std::sort(rates.begin(), rates.end());
   fmt::print("  median: {:.0f} orders/s end to end\n\n", rates[rates.size() / 2]);
@@ -96,16 +111,16 @@ void fixed_rates(scenario s, const std::vector<double>& offered, double seconds)
   s.duration = seconds;
   fmt::print("fixed offered rates (real clock, {} s each, {} institutions, {} thread(s)), latency in microseconds\n",
              seconds, s.institutions, s.threads);
-  fmt::print("{:>12} {:>12} {:>9} {:>9} {:>9} {:>9} {:>9} {:>10}\n", "offered/s", "achieved/s", "p50", "p90", "p99",
-             "p99.9", "max", "quotes/s");
+  fmt::print("{:>12} {:>12} {:>9} {:>9} {:>9} {:>9} {:>9} {:>10} {:>8}\n", "offered/s", "achieved/s", "p50", "p90",
+             "p99", "p99.9", "max", "quotes/s", "faults");
   for (const double rate : offered) {
     s.order_rate = rate / static_cast<double>(s.institutions);
     const auto r = run(s);
     const auto& e2e = r.summary.latency.end_to_end;
-    fmt::print("{:>12.0f} {:>12.0f} {:>9} {:>9} {:>9} {:>9} {:>9} {:>10.0f}\n", rate,
+    fmt::print("{:>12.0f} {:>12.0f} {:>9} {:>9} {:>9} {:>9} {:>9} {:>10.0f} {:>8}\n", rate,
                static_cast<double>(r.summary.operations_sent) / r.summary.simulated_seconds, us(e2e.p50), us(e2e.p90),
                us(e2e.p99), us(e2e.p999), us(e2e.max),
-               static_cast<double>(r.summary.quotes_produced) / r.summary.simulated_seconds);
+               static_cast<double>(r.summary.quotes_produced) / r.summary.simulated_seconds, r.faults);
   }
   fmt::print("\n");
 }
