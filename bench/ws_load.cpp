@@ -51,6 +51,7 @@ struct options {
   std::size_t instruments = 10;
   double quote_rate = 150'000; // per instrument
   std::size_t window = 256;
+  bool one_in_flight = true; // the orders mode also measures one order in flight
   std::string node = "node";
   std::string node_script = MINIBROKER_WS_NODE_SCRIPT;
 };
@@ -341,7 +342,11 @@ void bench_orders(const options& o) {
   exchange_under_test server(o.instruments, 0);
   const auto dir = server.directory();
   std::uint64_t next_id = 1;
-  for (const auto window : {o.window, std::size_t{1}}) {
+  std::vector<std::size_t> windows{o.window};
+  if (o.one_in_flight && o.window != 1) {
+    windows.push_back(1);
+  }
+  for (const auto window : windows) {
     std::vector<double> rate, p50, p99, p999, max;
     for (unsigned run = 0; run < o.repeat; ++run) {
       const auto r = measure_orders(server, dir, window, next_id, o);
@@ -378,7 +383,9 @@ int main(int argc, char** argv) {
       "instruments", po::value(&o.instruments)->default_value(o.instruments), "instruments quoting")(
       "quote-rate", po::value(&o.quote_rate)->default_value(o.quote_rate), "quotes per second per instrument")(
       "window", po::value(&o.window)->default_value(o.window), "orders in flight on the order connection")(
-      "node", po::value(&o.node)->default_value(o.node), "the Node.js program (empty: no comparison)")(
+      "one-in-flight", po::value(&o.one_in_flight)->default_value(o.one_in_flight),
+      "then also one order in flight (true or false)")("node", po::value(&o.node)->default_value(o.node),
+                                                       "the Node.js program (empty: no comparison)")(
       "node-script", po::value(&o.node_script)->default_value(o.node_script), "bench/ws_node_broadcast.js");
   po::variables_map vm;
   try {
