@@ -1,7 +1,5 @@
 #include "minibroker/ws/encode.hpp"
 
-#include <iterator>
-
 #include <fmt/format.h>
 
 #include "encode_to.hpp"
@@ -17,6 +15,21 @@ void append(fmt::memory_buffer& out, std::string_view text) { out.append(text); 
 void append_price(fmt::memory_buffer& out, price p, decimal tick) {
   out.push_back('"');
   format_price_to(out, p, tick);
+  out.push_back('"');
+}
+
+// Integers and names appended directly: a format string is interpreted on every call, which was
+// most of the cost of an execution report (BENCHMARKS.md, WebSocket, fourth session).
+template <typename Integer>
+void append_int(fmt::memory_buffer& out, Integer n) {
+  const fmt::format_int digits(n);
+  out.append(digits.data(), digits.data() + digits.size());
+}
+
+// "name": an enum's name, which never needs escaping.
+void append_name(fmt::memory_buffer& out, std::string_view name) {
+  out.push_back('"');
+  out.append(name);
   out.push_back('"');
 }
 
@@ -47,16 +60,23 @@ std::string_view describe(reject_reason r) noexcept {
 
 std::string encode_instrument(const instrument& i) {
   fmt::memory_buffer out;
-  fmt::format_to(std::back_inserter(out), R"({{"type":"instrument","id":{},"symbol":)", i.id);
+  append(out, R"({"type":"instrument","id":)");
+  append_int(out, i.id.value());
+  append(out, R"(,"symbol":)");
   append_json_string(out, i.symbol);
   append(out, R"(,"name":)");
   append_json_string(out, i.name);
   append(out, R"(,"currency":)");
   append_json_string(out, i.currency);
-  fmt::format_to(std::back_inserter(out), R"(,"tick_size":"{}","lot_size":{},"reference_price":)", i.tick_size,
-                 i.lot_size);
+  append(out, R"(,"tick_size":)");
+  append_name(out, i.tick_size.to_string());
+  append(out, R"(,"lot_size":)");
+  append_int(out, i.lot_size.value());
+  append(out, R"(,"reference_price":)");
   append_price(out, i.reference_price, i.tick_size);
-  fmt::format_to(std::back_inserter(out), R"(,"status":"{}"}})", i.status);
+  append(out, R"(,"status":)");
+  append_name(out, to_string(i.status));
+  out.push_back('}');
   return done(out);
 }
 
@@ -67,50 +87,70 @@ std::string encode_quote(const quote& q, const instrument& i) {
 }
 
 void detail::encode_quote_to(fmt::memory_buffer& out, const quote& q, const instrument& i) {
-  // The busiest message: integers appended directly, no format string to interpret.
-  const auto integer = [&out](auto n) {
-    const fmt::format_int digits(n);
-    out.append(digits.data(), digits.data() + digits.size());
-  };
   append(out, R"({"type":"quote","symbol":)");
   append_json_string(out, i.symbol);
   append(out, R"(,"seq":)");
-  integer(q.sequence);
+  append_int(out, q.sequence);
   append(out, R"(,"bid":)");
   append_price(out, q.bid, i.tick_size);
   append(out, R"(,"bid_size":)");
-  integer(q.bid_size.value());
+  append_int(out, q.bid_size.value());
   append(out, R"(,"ask":)");
   append_price(out, q.ask, i.tick_size);
   append(out, R"(,"ask_size":)");
-  integer(q.ask_size.value());
+  append_int(out, q.ask_size.value());
   append(out, R"(,"last":)");
   append_price(out, q.last, i.tick_size);
   append(out, R"(,"time":)");
-  integer(q.time.time_since_epoch().count());
+  append_int(out, q.time.time_since_epoch().count());
   out.push_back('}');
 }
 
 std::string encode_snapshot_end(std::size_t count) {
-  return fmt::format(R"({{"type":"snapshot_end","count":{}}})", count);
+  fmt::memory_buffer out;
+  append(out, R"({"type":"snapshot_end","count":)");
+  append_int(out, count);
+  out.push_back('}');
+  return done(out);
 }
 
 std::string encode_ack(request_kind kind, const execution_report& report, const instrument& i) {
   fmt::memory_buffer out;
-  fmt::format_to(std::back_inserter(out), R"({{"type":"ack","request":"{}","id":{},"symbol":)", to_string(kind),
-                 report.client_id);
-  append_json_string(out, i.symbol);
-  fmt::format_to(std::back_inserter(out), R"(,"order_id":{},"status":"{}","cum_qty":{},"open_qty":{}}})", report.order,
-                 report.status, report.cum_qty, report.open_qty);
+  detail::encode_ack_to(out, kind, report, i);
   return done(out);
+}
+
+void detail::encode_ack_to(fmt::memory_buffer& out, request_kind kind, const execution_report& report,
+                           const instrument& i) {
+  append(out, R"({"type":"ack","request":)");
+  append_name(out, to_string(kind));
+  append(out, R"(,"id":)");
+  append_int(out, report.client_id.value());
+  append(out, R"(,"symbol":)");
+  append_json_string(out, i.symbol);
+  append(out, R"(,"order_id":)");
+  append_int(out, report.order.value());
+  append(out, R"(,"status":)");
+  append_name(out, to_string(report.status));
+  append(out, R"(,"cum_qty":)");
+  append_int(out, report.cum_qty.value());
+  append(out, R"(,"open_qty":)");
+  append_int(out, report.open_qty.value());
+  out.push_back('}');
 }
 
 std::string encode_reject(request_kind kind, client_order_id id, std::string_view symbol, reject_reason reason,
                           std::string_view text) {
   fmt::memory_buffer out;
-  fmt::format_to(std::back_inserter(out), R"({{"type":"reject","request":"{}","id":{},"symbol":)", to_string(kind), id);
+  append(out, R"({"type":"reject","request":)");
+  append_name(out, to_string(kind));
+  append(out, R"(,"id":)");
+  append_int(out, id.value());
+  append(out, R"(,"symbol":)");
   append_json_string(out, symbol);
-  fmt::format_to(std::back_inserter(out), R"(,"reason":"{}","text":)", reason);
+  append(out, R"(,"reason":)");
+  append_name(out, to_string(reason));
+  append(out, R"(,"text":)");
   append_json_string(out, text);
   out.push_back('}');
   return done(out);
@@ -118,10 +158,13 @@ std::string encode_reject(request_kind kind, client_order_id id, std::string_vie
 
 std::string encode_error(codec_error code, std::string_view text, std::optional<client_order_id> id) {
   fmt::memory_buffer out;
-  fmt::format_to(std::back_inserter(out), R"({{"type":"error","code":"{}","text":)", to_string(code));
+  append(out, R"({"type":"error","code":)");
+  append_name(out, to_string(code));
+  append(out, R"(,"text":)");
   append_json_string(out, text);
   if (id) {
-    fmt::format_to(std::back_inserter(out), R"(,"id":{})", *id);
+    append(out, R"(,"id":)");
+    append_int(out, id->value());
   }
   out.push_back('}');
   return done(out);
@@ -129,66 +172,107 @@ std::string encode_error(codec_error code, std::string_view text, std::optional<
 
 std::string encode_report(sequence_number seq, const execution_report& r, const instrument& i) {
   fmt::memory_buffer out;
-  const auto it = std::back_inserter(out);
-  fmt::format_to(it, R"({{"type":"report","seq":{},"symbol":)", seq);
+  detail::encode_report_to(out, seq, r, i);
+  return done(out);
+}
+
+void detail::encode_report_to(fmt::memory_buffer& out, sequence_number seq, const execution_report& r,
+                              const instrument& i) {
+  append(out, R"({"type":"report","seq":)");
+  append_int(out, seq);
+  append(out, R"(,"symbol":)");
   append_json_string(out, i.symbol);
-  fmt::format_to(it, R"(,"id":{},"order_id":{},"exec":"{}","status":"{}","side":"{}","order_type":"{}","tif":"{}")",
-                 r.client_id, r.order, r.type, r.status, r.side, r.ord_type, r.tif);
+  append(out, R"(,"id":)");
+  append_int(out, r.client_id.value());
+  append(out, R"(,"order_id":)");
+  append_int(out, r.order.value());
+  append(out, R"(,"exec":)");
+  append_name(out, to_string(r.type));
+  append(out, R"(,"status":)");
+  append_name(out, to_string(r.status));
+  append(out, R"(,"side":)");
+  append_name(out, to_string(r.side));
+  append(out, R"(,"order_type":)");
+  append_name(out, to_string(r.ord_type));
+  append(out, R"(,"tif":)");
+  append_name(out, to_string(r.tif));
   if (r.ord_type == order_type::limit && r.order_price.value() != 0) {
     append(out, R"(,"price":)");
     append_price(out, r.order_price, i.tick_size);
   }
-  fmt::format_to(it, R"(,"qty":{},"cum_qty":{},"open_qty":{})", r.order_qty, r.cum_qty, r.open_qty);
+  append(out, R"(,"qty":)");
+  append_int(out, r.order_qty.value());
+  append(out, R"(,"cum_qty":)");
+  append_int(out, r.cum_qty.value());
+  append(out, R"(,"open_qty":)");
+  append_int(out, r.open_qty.value());
   if (r.type == exec_type::trade) {
     append(out, R"(,"last_price":)");
     append_price(out, r.last_price, i.tick_size);
-    fmt::format_to(it, R"(,"last_qty":{},"trade_id":{})", r.last_qty, r.trade);
+    append(out, R"(,"last_qty":)");
+    append_int(out, r.last_qty.value());
+    append(out, R"(,"trade_id":)");
+    append_int(out, r.trade.value());
   }
   if (r.reason != reject_reason::none) {
-    fmt::format_to(it, R"(,"reason":"{}","text":)", r.reason);
+    append(out, R"(,"reason":)");
+    append_name(out, to_string(r.reason));
+    append(out, R"(,"text":)");
     append_json_string(out, describe(r.reason));
   }
-  fmt::format_to(it, R"(,"time":{}}})", r.time.time_since_epoch().count());
-  return done(out);
+  append(out, R"(,"time":)");
+  append_int(out, r.time.time_since_epoch().count());
+  out.push_back('}');
 }
 
 std::string encode_request(const order_request& r, const instrument& i, std::optional<std::uint64_t> req) {
   fmt::memory_buffer out;
-  const auto it = std::back_inserter(out);
   std::visit(
       [&](const auto& x) {
         using T = std::decay_t<decltype(x)>;
         if constexpr (std::is_same_v<T, new_order_request>) {
-          fmt::format_to(it, R"({{"type":"new","id":{},"symbol":)", x.id);
+          append(out, R"({"type":"new","id":)");
+          append_int(out, x.id.value());
+          append(out, R"(,"symbol":)");
           append_json_string(out, i.symbol);
-          fmt::format_to(it, R"(,"side":"{}","order_type":"{}","tif":"{}")", x.side, x.type, x.tif);
+          append(out, R"(,"side":)");
+          append_name(out, to_string(x.side));
+          append(out, R"(,"order_type":)");
+          append_name(out, to_string(x.type));
+          append(out, R"(,"tif":)");
+          append_name(out, to_string(x.tif));
           if (x.limit_price) {
             append(out, R"(,"price":)");
             append_price(out, *x.limit_price, i.tick_size);
           }
-          fmt::format_to(it, R"(,"qty":{}}})", x.qty);
+          append(out, R"(,"qty":)");
+          append_int(out, x.qty.value());
         } else if constexpr (std::is_same_v<T, cancel_request>) {
-          fmt::format_to(it, R"({{"type":"cancel","id":{},"symbol":)", x.id);
+          append(out, R"({"type":"cancel","id":)");
+          append_int(out, x.id.value());
+          append(out, R"(,"symbol":)");
           append_json_string(out, i.symbol);
-          out.push_back('}');
         } else {
-          fmt::format_to(it, R"({{"type":"replace","id":{},"symbol":)", x.id);
+          append(out, R"({"type":"replace","id":)");
+          append_int(out, x.id.value());
+          append(out, R"(,"symbol":)");
           append_json_string(out, i.symbol);
           if (x.new_price) {
             append(out, R"(,"price":)");
             append_price(out, *x.new_price, i.tick_size);
           }
           if (x.new_open_qty) {
-            fmt::format_to(it, R"(,"qty":{})", *x.new_open_qty);
+            append(out, R"(,"qty":)");
+            append_int(out, x.new_open_qty->value());
           }
-          out.push_back('}');
         }
       },
       r);
   if (req) {
-    out.resize(out.size() - 1); // the closing brace
-    fmt::format_to(it, R"(,"req":{}}})", *req);
+    append(out, R"(,"req":)");
+    append_int(out, *req);
   }
+  out.push_back('}');
   return done(out);
 }
 

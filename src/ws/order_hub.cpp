@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "encode_to.hpp"
 #include "minibroker/ws/encode.hpp"
 #include "order_sessions.hpp"
 
@@ -39,7 +40,9 @@ void institution_channel::on_report(const traced_report& report) {
   const execution_report& r = report.report;
   const instrument* found = instruments_.find(r.instrument);
   const instrument& i = found != nullptr ? *found : unknown_instrument();
-  journal_.emplace_back(encode_report(last_seq() + 1, r, i));
+  fmt::memory_buffer text; // encoded on the stack, copied once into the shared text
+  encode_report_to(text, last_seq() + 1, r, i);
+  journal_.emplace_back(std::string_view(text.data(), text.size()));
   server_counters::add(counters_.reports);
   if (journal_.size() > capacity_) {
     journal_.pop_front();
@@ -77,8 +80,13 @@ void institution_channel::settle(const execution_report& r, const instrument& i)
   }
   // Built even when its connection is gone: a resend of a numbered request gets it then.
   const bool rejected = r.type == exec_type::rejected;
-  const message answer(rejected ? encode_reject(kind, r.client_id, i.symbol, r.reason, describe(r.reason))
-                                : encode_ack(kind, r, i));
+  fmt::memory_buffer text;
+  if (rejected) {
+    text.append(encode_reject(kind, r.client_id, i.symbol, r.reason, describe(r.reason)));
+  } else {
+    encode_ack_to(text, kind, r, i);
+  }
+  const message answer(std::string_view(text.data(), text.size()));
   if (req != 0) {
     keep_answer(r.client_id, req, answer);
   }
