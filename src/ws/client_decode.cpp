@@ -188,6 +188,9 @@ boost::system::result<server_message, decode_error> decode_server_message(std::s
   if (auto q = detail::read_quote_fast(text, instruments)) {
     return *q;
   }
+  if (auto a = detail::read_ack_fast(text)) {
+    return std::move(*a);
+  }
   return detail::decode_parsed(text, instruments);
 }
 

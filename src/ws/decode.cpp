@@ -8,6 +8,8 @@
 #include <fmt/format.h>
 
 #include "field_reader.hpp"
+#include "json_scanner.hpp"
+#include "order_decode_paths.hpp"
 
 namespace minibroker::ws {
 namespace {
@@ -71,6 +73,97 @@ order_message read_replace(field_reader& r, client_order_id id) {
 } // namespace
 
 boost::system::result<order_message, decode_error> decode_order_message(std::string_view text) {
+  if (auto m = detail::read_order_fast(text)) {
+    return std::move(*m);
+  }
+  return detail::decode_order_parsed(text);
+}
+
+std::optional<order_message> detail::read_order_fast(std::string_view text) {
+  json_scanner s(text);
+  std::optional<std::int64_t> id;
+  std::optional<std::string_view> symbol;
+  const auto head = [&] { // ,"id":N,"symbol":"S" after the type
+    return s.literal(R"(,"id":)") && (id = s.positive()) && s.literal(R"(,"symbol":)") && (symbol = s.string());
+  };
+  // ,"req":N} or } : the end of every request
+  std::optional<std::uint64_t> req;
+  const auto tail = [&] {
+    if (s.literal(R"(,"req":)")) {
+      const auto n = s.positive();
+      if (!n) {
+        return false;
+      }
+      req = static_cast<std::uint64_t>(*n);
+    }
+    return s.literal("}") && s.at_end();
+  };
+  // ,"price":"P" when present
+  std::optional<std::string> price;
+  bool bad_price = false;
+  const auto optional_price = [&] {
+    if (s.literal(R"(,"price":)")) {
+      const auto p = s.string();
+      bad_price = !p;
+      if (p) {
+        price.emplace(*p);
+      }
+    }
+    return !bad_price;
+  };
+  if (s.literal(R"({"type":"new")")) {
+    std::optional<std::string_view> side_text, type_text, tif_text;
+    std::optional<std::int64_t> qty;
+    const bool whole = head() && s.literal(R"(,"side":)") && (side_text = s.string()) &&
+                       s.literal(R"(,"order_type":)") && (type_text = s.string()) && s.literal(R"(,"tif":)") &&
+                       (tif_text = s.string()) && optional_price() && s.literal(R"(,"qty":)") && (qty = s.natural()) &&
+                       tail();
+    if (!whole) {
+      return std::nullopt;
+    }
+    const auto sd = side_from_string(*side_text);
+    const auto type = order_type_from_string(*type_text);
+    const auto tif = time_in_force_from_string(*tif_text);
+    if (!sd || !type || !tif) {
+      return std::nullopt;
+    }
+    return new_order_message{client_order_id{static_cast<std::uint64_t>(*id)},
+                             std::string(*symbol),
+                             *sd,
+                             *type,
+                             *tif,
+                             std::move(price),
+                             quantity{*qty},
+                             req};
+  }
+  if (s.literal(R"({"type":"cancel")")) {
+    if (!(head() && tail())) {
+      return std::nullopt;
+    }
+    return cancel_message{client_order_id{static_cast<std::uint64_t>(*id)}, std::string(*symbol), req};
+  }
+  if (s.literal(R"({"type":"replace")")) {
+    std::optional<quantity> qty;
+    const auto optional_qty = [&] {
+      if (!s.literal(R"(,"qty":)")) {
+        return true;
+      }
+      const auto n = s.natural();
+      if (n) {
+        qty = quantity{*n};
+      }
+      return n.has_value();
+    };
+    if (!(head() && optional_price() && optional_qty() && tail())) {
+      return std::nullopt;
+    }
+    return replace_message{client_order_id{static_cast<std::uint64_t>(*id)}, std::string(*symbol), std::move(price),
+                           qty, req};
+  }
+  return std::nullopt;
+}
+
+boost::system::result<order_message, decode_error> detail::decode_order_parsed(std::string_view text) {
   std::array<unsigned char, 4096> buffer; // most messages parse without touching the heap
   json::monotonic_resource resource(buffer.data(), buffer.size());
   json::value storage;

@@ -1,81 +1,23 @@
-#include <cstddef>
-#include <cstdint>
-#include <limits>
-
 #include "client_decode_paths.hpp"
+#include "json_scanner.hpp"
 
 namespace minibroker::ws::detail {
 namespace {
 
-class scanner {
-public:
-  explicit scanner(std::string_view text) noexcept : text_(text) {}
-
-  bool literal(std::string_view expected) noexcept {
-    if (text_.substr(at_, expected.size()) != expected) {
-      return false;
+// Text to enum by the enum's own to_string(), for the enums core has no parser for.
+std::optional<request_kind> request_kind_named(std::string_view text) noexcept {
+  for (const auto k : {request_kind::new_order, request_kind::cancel, request_kind::replace}) {
+    if (to_string(k) == text) {
+      return k;
     }
-    at_ += expected.size();
-    return true;
   }
-
-  // A JSON string of printable ASCII without escapes; its contents.
-  std::optional<std::string_view> string() noexcept {
-    if (!literal("\"")) {
-      return std::nullopt;
-    }
-    const std::size_t start = at_;
-    for (; at_ < text_.size() && text_[at_] != '"'; ++at_) {
-      const auto c = static_cast<unsigned char>(text_[at_]);
-      if (c < 0x20 || c > 0x7e || c == '\\') {
-        return std::nullopt;
-      }
-    }
-    if (at_ == text_.size()) {
-      return std::nullopt;
-    }
-    return text_.substr(start, at_++ - start);
-  }
-
-  // A JSON integer without a sign that fits an int64 (a time in nanoseconds has 19 digits).
-  std::optional<std::int64_t> natural() noexcept {
-    constexpr std::size_t max_digits = 19; // 19 nines still fit a uint64
-    const std::size_t start = at_;
-    std::uint64_t n = 0;
-    for (; at_ < text_.size() && text_[at_] >= '0' && text_[at_] <= '9'; ++at_) {
-      if (at_ - start == max_digits) {
-        return std::nullopt;
-      }
-      n = n * 10 + static_cast<std::uint64_t>(text_[at_] - '0');
-    }
-    const std::size_t digits = at_ - start;
-    if (digits == 0 || (digits > 1 && text_[start] == '0') ||
-        n > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
-      return std::nullopt;
-    }
-    return static_cast<std::int64_t>(n);
-  }
-
-  std::optional<price> px(decimal tick) noexcept {
-    const auto text = string();
-    if (!text) {
-      return std::nullopt;
-    }
-    const auto p = parse_price(*text, tick);
-    return p ? std::optional<price>(*p) : std::nullopt;
-  }
-
-  [[nodiscard]] bool at_end() const noexcept { return at_ == text_.size(); }
-
-private:
-  std::string_view text_;
-  std::size_t at_ = 0;
-};
+  return std::nullopt;
+}
 
 } // namespace
 
 std::optional<quote> read_quote_fast(std::string_view text, const instrument_directory& instruments) noexcept {
-  scanner s(text);
+  json_scanner s(text);
   if (!s.literal(R"({"type":"quote","symbol":)")) {
     return std::nullopt;
   }
@@ -105,6 +47,38 @@ std::optional<quote> read_quote_fast(std::string_view text, const instrument_dir
   q.last = *last;
   q.time = timestamp{duration{*time}};
   return q;
+}
+
+std::optional<ack_message> read_ack_fast(std::string_view text) {
+  json_scanner s(text);
+  if (!s.literal(R"({"type":"ack","request":)")) {
+    return std::nullopt;
+  }
+  std::optional<std::string_view> kind, symbol, status;
+  std::optional<std::int64_t> id, order, cum_qty, open_qty;
+  // In the order encode_ack writes.
+  const bool whole = (kind = s.string()) && s.literal(R"(,"id":)") && (id = s.positive()) &&
+                     s.literal(R"(,"symbol":)") && (symbol = s.string()) && s.literal(R"(,"order_id":)") &&
+                     (order = s.natural()) && s.literal(R"(,"status":)") && (status = s.string()) &&
+                     s.literal(R"(,"cum_qty":)") && (cum_qty = s.natural()) && s.literal(R"(,"open_qty":)") &&
+                     (open_qty = s.natural()) && s.literal("}") && s.at_end();
+  if (!whole) {
+    return std::nullopt;
+  }
+  const auto k = request_kind_named(*kind);
+  const auto st = order_status_from_string(*status);
+  if (!k || !st) {
+    return std::nullopt;
+  }
+  ack_message a;
+  a.kind = *k;
+  a.id = client_order_id{static_cast<std::uint64_t>(*id)};
+  a.symbol = std::string(*symbol);
+  a.order = order_id{static_cast<std::uint64_t>(*order)};
+  a.status = *st;
+  a.cum_qty = quantity{*cum_qty};
+  a.open_qty = quantity{*open_qty};
+  return a;
 }
 
 } // namespace minibroker::ws::detail

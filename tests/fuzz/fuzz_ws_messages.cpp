@@ -13,6 +13,7 @@
 #include "minibroker/ws/client_decode.hpp"
 #include "minibroker/ws/decode.hpp"
 #include "minibroker/ws/order_translation.hpp"
+#include "order_decode_paths.hpp"
 #include "request_target.hpp"
 
 namespace {
@@ -52,6 +53,29 @@ void expect_same_quote(std::string_view text) {
   }
 }
 
+void expect_same_ack(std::string_view text) {
+  const auto fast = minibroker::ws::detail::read_ack_fast(text);
+  if (!fast) {
+    return;
+  }
+  const auto general = minibroker::ws::detail::decode_parsed(text, directory());
+  const auto* a = general ? std::get_if<minibroker::ws::ack_message>(&*general) : nullptr;
+  if (a == nullptr || !(*a == *fast)) {
+    std::abort();
+  }
+}
+
+void expect_same_order(std::string_view text) {
+  const auto fast = minibroker::ws::detail::read_order_fast(text);
+  if (!fast) {
+    return;
+  }
+  const auto general = minibroker::ws::detail::decode_order_parsed(text);
+  if (!general || !(*general == *fast)) {
+    std::abort();
+  }
+}
+
 } // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -63,6 +87,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   case 0: {
     auto m = minibroker::ws::decode_order_message(text);
     expect_reason(m);
+    expect_same_order(text);
     if (m) {
       auto request = minibroker::ws::to_order_request(*m, minibroker::institution_id{1}, directory());
       if (!request && request.error().reason == minibroker::reject_reason::none) {
@@ -75,6 +100,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   case 2:
     expect_reason(minibroker::ws::decode_server_message(text, directory()));
     expect_same_quote(text);
+    expect_same_ack(text);
     break;
   default:
     if (auto target = minibroker::ws::detail::parse_target(text)) {

@@ -181,3 +181,52 @@ TEST_CASE("client codec: the quote fast path reads what encode_quote writes, and
   CHECK(error(R"({"type":"quote","symbol":"ABC","seq":8,"bid":"9.97","bid_size":20,"ask":"10.05","ask_size":30,)"
               R"("last":"10.00","time":1234})") == codec_error::invalid_value);
 }
+
+TEST_CASE("client codec: the ack fast path reads what encode_ack writes, the same as the parser",
+          "[ws][client_codec]") {
+  execution_report r;
+  r.instrument = instrument_id{3};
+  r.client_id = client_order_id{9'223'372'036'854'775'807};
+  r.order = order_id{41};
+  r.status = order_status::partially_filled;
+  r.cum_qty = quantity{10};
+  r.open_qty = quantity{20};
+  for (const auto kind : {request_kind::new_order, request_kind::cancel, request_kind::replace}) {
+    const auto text = encode_ack(kind, r, halted_abc());
+    const auto fast = detail::read_ack_fast(text);
+    REQUIRE(fast.has_value());
+    const auto general = detail::decode_parsed(text, known());
+    REQUIRE(general.has_value());
+    REQUIRE(std::holds_alternative<ack_message>(*general));
+    CHECK(*fast == std::get<ack_message>(*general));
+    CHECK(fast->kind == kind);
+    CHECK(fast->id == r.client_id);
+    CHECK(fast->symbol == "ABC");
+    CHECK(fast->order == order_id{41});
+    CHECK(fast->status == order_status::partially_filled);
+    CHECK(fast->open_qty == quantity{20});
+  }
+
+  // Another form, a value outside what the fast path reads, or an unknown name: the parser's
+  // answer, value or error.
+  const std::string spaced = R"({"type":"ack", "request":"new","id":12,"symbol":"ABC","order_id":99,"status":"new",)"
+                             R"("cum_qty":0,"open_qty":30})";
+  const std::string big_id = R"({"type":"ack","request":"new","id":18446744073709551615,"symbol":"ABC",)"
+                             R"("order_id":99,"status":"new","cum_qty":0,"open_qty":30})";
+  CHECK_FALSE(detail::read_ack_fast(spaced).has_value());
+  CHECK(decoded<ack_message>(spaced).order == order_id{99});
+  CHECK_FALSE(detail::read_ack_fast(big_id).has_value());
+  CHECK(decoded<ack_message>(big_id).id == client_order_id{18'446'744'073'709'551'615ULL});
+  const auto error = [](std::string_view text) {
+    CHECK_FALSE(detail::read_ack_fast(text).has_value());
+    auto e = decode_server_message(text, known());
+    REQUIRE_FALSE(e.has_value());
+    return e.error().code;
+  };
+  CHECK(error(R"({"type":"ack","request":"buy","id":12,"symbol":"ABC","order_id":99,"status":"new","cum_qty":0,)"
+              R"("open_qty":30})") == codec_error::invalid_value);
+  CHECK(error(R"({"type":"ack","request":"new","id":0,"symbol":"ABC","order_id":99,"status":"new","cum_qty":0,)"
+              R"("open_qty":30})") == codec_error::invalid_value);
+  CHECK(error(R"({"type":"ack","request":"new","id":12,"symbol":"ABC","order_id":99,"status":"new","cum_qty":0,)"
+              R"("open_qty":30,"x":1})") == codec_error::unknown_field);
+}

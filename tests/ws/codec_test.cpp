@@ -6,6 +6,7 @@
 
 #include "minibroker/ws/decode.hpp"
 #include "minibroker/ws/encode.hpp"
+#include "order_decode_paths.hpp"
 
 using namespace minibroker;
 using namespace minibroker::ws;
@@ -240,6 +241,46 @@ TEST_CASE("codec: execution reports carry the institution's sequence number", "[
   CHECK(text.find(R"("price")") == std::string::npos);
 }
 
+TEST_CASE("codec: a rejected execution report carries the reason and its sentence, and no price", "[ws][codec]") {
+  const auto i = abc();
+  execution_report rej;
+  rej.time = timestamp{duration{9}};
+  rej.instrument = i.id;
+  rej.client_id = client_order_id{13};
+  rej.order = order_id{0};
+  rej.type = exec_type::rejected;
+  rej.status = order_status::rejected;
+  rej.side = side::buy;
+  rej.ord_type = order_type::market;
+  rej.tif = time_in_force::ioc;
+  rej.order_qty = quantity{10};
+  rej.reason = reject_reason::instrument_halted;
+  CHECK(encode_report(4, rej, i) ==
+        R"({"type":"report","seq":4,"symbol":"ABC","id":13,"order_id":0,"exec":"rejected","status":"rejected",)"
+        R"("side":"buy","order_type":"market","tif":"ioc","qty":10,"cum_qty":0,"open_qty":0,)"
+        R"("reason":"instrument_halted","text":"the instrument is halted","time":9})");
+}
+
+TEST_CASE("codec: requests encode every field in the documented order, the request number last", "[ws][codec]") {
+  const auto i = abc();
+  const institution_id alpha{1};
+  CHECK(
+      encode_request(new_order_request{alpha, client_order_id{5}, i.id, side::sell, order_type::limit,
+                                       time_in_force::fok, price{201}, quantity{30}},
+                     i) ==
+      R"({"type":"new","id":5,"symbol":"ABC","side":"sell","order_type":"limit","tif":"fok","price":"10.05","qty":30})");
+  CHECK(encode_request(new_order_request{alpha, client_order_id{6}, i.id, side::buy, order_type::market,
+                                         time_in_force::ioc, std::nullopt, quantity{10}},
+                       i, 1) ==
+        R"({"type":"new","id":6,"symbol":"ABC","side":"buy","order_type":"market","tif":"ioc","qty":10,"req":1})");
+  CHECK(encode_request(cancel_request{alpha, client_order_id{5}, i.id}, i, 3) ==
+        R"({"type":"cancel","id":5,"symbol":"ABC","req":3})");
+  CHECK(encode_request(replace_request{alpha, client_order_id{5}, i.id, price{199}, quantity{20}}, i) ==
+        R"({"type":"replace","id":5,"symbol":"ABC","price":"9.95","qty":20})");
+  CHECK(encode_request(replace_request{alpha, client_order_id{5}, i.id, std::nullopt, quantity{20}}, i, 2) ==
+        R"({"type":"replace","id":5,"symbol":"ABC","qty":20,"req":2})");
+}
+
 TEST_CASE("codec: every encoded message is valid JSON", "[ws][codec]") {
   const auto i = abc();
   execution_report r;
@@ -250,4 +291,64 @@ TEST_CASE("codec: every encoded message is valid JSON", "[ws][codec]") {
     (void)boost::json::parse(text, ec);
     CHECK_FALSE(ec.failed());
   }
+}
+
+TEST_CASE("codec: the request fast path reads what encode_request writes, the same as the parser", "[ws][codec]") {
+  const auto i = abc();
+  const institution_id alpha{1};
+  const std::vector<std::string> texts{
+      encode_request(new_order_request{alpha, client_order_id{5}, i.id, side::sell, order_type::limit,
+                                       time_in_force::fok, price{201}, quantity{30}},
+                     i),
+      encode_request(new_order_request{alpha, client_order_id{6}, i.id, side::buy, order_type::market,
+                                       time_in_force::ioc, std::nullopt, quantity{10}},
+                     i, 1),
+      encode_request(cancel_request{alpha, client_order_id{5}, i.id}, i),
+      encode_request(cancel_request{alpha, client_order_id{5}, i.id}, i, 3),
+      encode_request(replace_request{alpha, client_order_id{5}, i.id, price{199}, quantity{20}}, i, 2),
+      encode_request(replace_request{alpha, client_order_id{5}, i.id, std::nullopt, quantity{20}}, i),
+      encode_request(replace_request{alpha, client_order_id{5}, i.id, price{199}, std::nullopt}, i),
+      // Not ours, in our shape: read as the parser reads them (the exchange rejects them later).
+      R"({"type":"new","id":7,"symbol":"NOPE","side":"buy","order_type":"market","tif":"gtc","price":"x","qty":0})",
+      R"({"type":"replace","id":8,"symbol":"ABC"})",
+  };
+  for (const auto& text : texts) {
+    INFO(text);
+    const auto fast = detail::read_order_fast(text);
+    REQUIRE(fast.has_value());
+    const auto general = detail::decode_order_parsed(text);
+    REQUIRE(general.has_value());
+    CHECK(*fast == *general);
+    const auto both = decode_order_message(text);
+    REQUIRE(both.has_value());
+    CHECK(*both == *general);
+  }
+}
+
+TEST_CASE("codec: a request in another shape goes to the parser, which names its errors", "[ws][codec]") {
+  const std::string defaults = R"({"type":"new","id":1,"symbol":"ABC","side":"buy","price":"10.00","qty":10})";
+  const std::string spaced = R"({"type":"cancel", "id":1,"symbol":"ABC"})";
+  const std::string big_id = R"({"type":"cancel","id":18446744073709551615,"symbol":"ABC"})";
+  const std::string negative = R"({"type":"replace","id":1,"symbol":"ABC","qty":-5})";
+  const std::string trailing = R"({"type":"cancel","id":1,"symbol":"ABC"} )";
+  for (const auto& text : {defaults, spaced, big_id, negative, trailing}) {
+    INFO(text);
+    CHECK_FALSE(detail::read_order_fast(text).has_value());
+    const auto m = decode_order_message(text);
+    REQUIRE(m.has_value());
+    CHECK(*m == *detail::decode_order_parsed(text));
+  }
+  const auto head = std::string(R"({"type":"new","id":1,"symbol":"ABC",)");
+  const auto fast_then_error = [](const std::string& text) {
+    CHECK_FALSE(detail::read_order_fast(text).has_value());
+    return order_error(text);
+  };
+  CHECK(fast_then_error(head + R"("side":"up","order_type":"limit","tif":"gtc","price":"1","qty":1})") ==
+        R"(invalid_value: field "side" is "up"; expected one of buy, sell)");
+  CHECK(fast_then_error(R"({"type":"new","id":0,"symbol":"ABC","side":"buy","qty":1})") ==
+        R"(invalid_value: field "id" must be a positive integer)");
+  CHECK(fast_then_error(head + R"("side":"buy","order_type":"limit","tif":"gtc","qty":1,"req":0})") ==
+        R"(invalid_value: field "req" must be a positive integer)");
+  CHECK(fast_then_error(head + R"("side":"buy","order_type":"limit","tif":"gtc","qty":1}x)")
+            .starts_with("malformed_json"));
 }

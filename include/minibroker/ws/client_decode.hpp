@@ -30,6 +30,7 @@ struct ack_message {
   order_status status = order_status::new_order;
   quantity cum_qty;
   quantity open_qty;
+  friend bool operator==(const ack_message&, const ack_message&) = default;
 };
 
 struct reject_message {

@@ -24,6 +24,7 @@ struct new_order_message {
   std::optional<std::string> price; // decimal text, converted with the instrument's tick
   quantity qty;
   std::optional<std::uint64_t> req; // the request's number on its order (resend detection)
+  friend bool operator==(const new_order_message&, const new_order_message&) = default;
 };
 
 // {"type":"cancel","id":1,"symbol":"ABC"}
@@ -31,6 +32,7 @@ struct cancel_message {
   client_order_id id;
   std::string symbol;
   std::optional<std::uint64_t> req;
+  friend bool operator==(const cancel_message&, const cancel_message&) = default;
 };
 
 // {"type":"replace","id":1,"symbol":"ABC","price":"10.10","qty":50}  (price, qty or both)
@@ -40,6 +42,7 @@ struct replace_message {
   std::optional<std::string> price;
   std::optional<quantity> qty;
   std::optional<std::uint64_t> req;
+  friend bool operator==(const replace_message&, const replace_message&) = default;
 };
 
 using order_message = std::variant<new_order_message, cancel_message, replace_message>;
