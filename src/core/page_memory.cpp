@@ -13,6 +13,8 @@ namespace minibroker::core_detail {
 
 namespace {
 
+constexpr std::size_t page_alignment = 4096;
+
 std::uintptr_t page_size() noexcept {
   static const auto size = static_cast<std::uintptr_t>(sysconf(_SC_PAGESIZE));
   return size;
@@ -97,15 +99,14 @@ populate_worker& worker() {
 
 } // namespace
 
+// Large blocks come from operator new too, page aligned: the allocator keeps what a finished table
+// frees and hands it to the next one, already mapped (and in cache), where munmap would give it
+// back to the kernel to be faulted in again.
 void* allocate_pages(std::size_t bytes) {
   if (bytes < page_block_threshold) {
     return ::operator new(bytes);
   }
-  void* const block = mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-  if (block == MAP_FAILED) {
-    throw std::bad_alloc();
-  }
-  return block;
+  return ::operator new (bytes, std::align_val_t{page_alignment});
 }
 
 void free_pages(void* block, std::size_t bytes) noexcept {
@@ -116,7 +117,7 @@ void free_pages(void* block, std::size_t bytes) noexcept {
     ::operator delete(block);
     return;
   }
-  munmap(block, bytes);
+  ::operator delete (block, std::align_val_t{page_alignment});
 }
 
 void populate_ahead(const void* block, std::size_t bytes) {

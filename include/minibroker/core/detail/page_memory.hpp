@@ -17,8 +17,8 @@
 
 namespace minibroker::core_detail {
 
-// Blocks of at least this many bytes are mapped whole pages (mmap); smaller ones come from
-// operator new.
+// Blocks of at least this many bytes are aligned to a page, so that populate_ahead covers them
+// whole.
 inline constexpr std::size_t page_block_threshold = std::size_t{256} << 10;
 
 // At least `bytes` bytes, aligned for any object (to a page at page_block_threshold and above).
