@@ -85,8 +85,9 @@ TEST_CASE("A growing chunked_vector has its next chunk faulted in off its thread
   for (std::size_t i = 0; i < 262'144 - 1; ++i) { // the next chunk, prepared ahead, but for its last element
     v.push_back(v.size());
   }
-  // Of 512 pages; the chunk table's own growth may fault.
+  // Of 512 pages; the chunk table's own growth may fault. Under a sanitizer, allocating the chunk
+  // after (opened ahead meanwhile) writes its shadow too.
   CHECK(minibroker::test::minor_faults_of_this_thread() - faults_before <=
-        4 + minibroker::test::sanitizer_shadow_faults(std::size_t{2} << 20));
+        4 + minibroker::test::sanitizer_shadow_faults(std::size_t{4} << 20));
   CHECK(v[v.size() - 1] == v.size() - 1);
 }

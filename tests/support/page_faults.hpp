@@ -14,8 +14,8 @@ inline long minor_faults_of_this_thread() {
   return usage.ru_minflt;
 }
 
-// The faults a sanitizer's own shadow memory may add when `bytes` fresh bytes are written (one
-// shadow byte per 8 under AddressSanitizer, first read on this thread); none without one.
+// The faults a sanitizer's own shadow memory may add when `bytes` fresh bytes are allocated or
+// written on this thread (one shadow byte per 8 under AddressSanitizer); none without one.
 constexpr long sanitizer_shadow_faults(std::size_t bytes) {
 #if defined(__SANITIZE_ADDRESS__)
   return static_cast<long>(bytes / 8 / 4096 + 2);
