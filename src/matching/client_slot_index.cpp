@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "minibroker/core/detail/page_memory.hpp"
+
 namespace minibroker::detail {
 
 client_slot_index::client_slot_index(std::size_t expected_ids_per_institution, std::size_t expected_sparse_ids)
@@ -53,13 +55,17 @@ void client_slot_index::set_slow(client_key k, std::uint32_t slot) {
   if (by_institution_[who] == nullptr) {
     // First order of this institution: its page table is reserved for the expected ids.
     by_institution_[who] = tables_.emplace_back(std::make_unique<pages>()).get();
-    by_institution_[who]->refs.reserve(reserve_pages_);
+    std::vector<page_ref>& refs = by_institution_[who]->refs;
+    refs.reserve(reserve_pages_);
+    core_detail::populate_ahead(refs.data(), refs.capacity() * sizeof(page_ref));
   }
   pages& t = *by_institution_[who];
   std::vector<page_ref>& p = t.refs;
   const std::uint64_t n = id >> page_bits;
   if (p.size() <= n) {
-    p.resize(std::max<std::size_t>(n + 1, p.size() * 2));
+    // Exactly to n: the table is reserved, and writing twice the entries in use at once (as
+    // doubling its size did) faulted in a dozen fresh pages during one order.
+    p.resize(n + 1);
   }
   t.newest = std::max(t.newest, n);
   page_ref& r = p[n];
