@@ -28,7 +28,8 @@ namespace {
 }
 
 // First position whose key is >= k; near the back (the touch) by a short scan, else by bisection.
-[[nodiscard]] std::size_t lower_position(const std::vector<detail::level_key>& v, std::int64_t k) noexcept {
+[[nodiscard]] std::size_t lower_position(const core_detail::prepared_vector<detail::level_key>& v,
+                                         std::int64_t k) noexcept {
   std::size_t p = v.size();
   const std::size_t stop = p > 8 ? p - 8 : 0;
   while (p > stop && v[p - 1].key >= k) {
@@ -178,6 +179,7 @@ std::uint32_t order_book::find_or_add_level(side s, price px) {
   } else {
     index = static_cast<std::uint32_t>(levels_.size());
     levels_.emplace_back();
+    core_detail::prepare_growth(levels_);
   }
   price_level& lv = levels_[index];
   lv.px = px;
@@ -188,6 +190,7 @@ std::uint32_t order_book::find_or_add_level(side s, price px) {
   lv.side = s;
   lv.alive = true;
   v.insert(v.begin() + static_cast<std::ptrdiff_t>(p), detail::level_key{k, index});
+  core_detail::prepare_growth(v);
   if (slot != nullptr) {
     *slot = index;
     ++ladder_used_;

@@ -16,7 +16,7 @@ inline long minor_faults_of_this_thread() {
 
 // The faults a sanitizer's own shadow memory may add when `bytes` fresh bytes are allocated or
 // written on this thread (one shadow byte per 8 under AddressSanitizer); none without one.
-constexpr long sanitizer_shadow_faults(std::size_t bytes) {
+constexpr long sanitizer_shadow_faults([[maybe_unused]] std::size_t bytes) {
 #if defined(__SANITIZE_ADDRESS__)
   return static_cast<long>(bytes / 8 / 4096 + 2);
 #elif defined(__has_feature)

@@ -18,6 +18,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "minibroker/core/detail/prepared_growth.hpp"
 #include "minibroker/core/records.hpp"
 #include "minibroker/matching/detail/engine_context.hpp"
 #include "minibroker/matching/events.hpp"
@@ -68,7 +69,7 @@ public:
 
 private:
   friend class order_matcher;
-  using levels = std::vector<detail::level_key>;
+  using levels = core_detail::prepared_vector<detail::level_key>;
 
   // Requests (called by the matcher after validation). Each records events into the context's
   // buffer; end_request() adds the depth and top-of-book changes.
@@ -116,7 +117,7 @@ private:
 
   instrument definition_;
   detail::engine_context& ctx_;
-  std::vector<detail::price_level> levels_;
+  core_detail::prepared_vector<detail::price_level> levels_;
   std::uint32_t free_level_ = detail::nil;
   levels bids_;
   levels asks_;
