@@ -110,9 +110,39 @@ prepared_run prepare(const std::vector<order_file_entry>& entries) {
   return run;
 }
 
-// --quiet: parse first (done), then time the matching twice on fresh matchers: once for
-// throughput (the operations as one batch), once with a clock read around each operation, submitted
-// one at a time, for the latency distribution.
+struct latency_pass {
+  std::vector<std::int64_t> samples; // nanoseconds, one per operation, in order
+  kernel_counts kernel;
+  double seconds = 0;
+};
+
+// Each operation submitted alone on a fresh matcher, with a clock read around it.
+latency_pass time_each_operation(const order_file_names& names, const prepared_run& run,
+                                 const replay_options& options) {
+  latency_pass pass;
+  pass.samples.reserve(run.operations.size());
+  virtual_clock clock;
+  order_matcher matcher(clock, options.matcher);
+  add_instruments(matcher, names.instruments);
+  counting_listener ignored;
+  matcher.set_order_listener(&ignored);
+  matcher.set_market_data_listener(&ignored);
+  const auto kernel_before = kernel_counts::now();
+  const auto start = steady::now();
+  for (const auto& op : run.operations) {
+    const auto before = steady::now();
+    std::visit([&](const auto& request) { matcher.submit(request); }, op);
+    pass.samples.push_back(std::chrono::duration_cast<std::chrono::nanoseconds>(steady::now() - before).count());
+  }
+  pass.kernel = kernel_counts::now() - kernel_before;
+  pass.seconds = std::chrono::duration<double>(steady::now() - start).count();
+  return pass;
+}
+
+// --quiet: parse first (done), then time the matching on fresh matchers: once for throughput (the
+// operations as one batch), then twice with a clock read around each operation, submitted one at a
+// time: the first pass gives the latency distribution, the second tells which slow operations
+// were slow in both.
 int run_timed(const order_file_names& names, const std::vector<order_file_entry>& entries,
               const replay_options& options) {
   const auto run = prepare(entries);
@@ -132,28 +162,20 @@ int run_timed(const order_file_names& names, const std::vector<order_file_entry>
     throughput_kernel = kernel_counts::now() - kernel_before;
   }
 
-  std::vector<std::int64_t> samples;
-  samples.reserve(run.operations.size());
-  kernel_counts latency_kernel;
-  double latency_seconds = 0;
-  {
-    order_matcher matcher(clock, options.matcher);
-    add_instruments(matcher, names.instruments);
-    counting_listener ignored;
-    matcher.set_order_listener(&ignored);
-    matcher.set_market_data_listener(&ignored);
-    const auto kernel_before = kernel_counts::now();
-    const auto latency_start = steady::now();
-    for (const auto& op : run.operations) {
-      const auto before = steady::now();
-      std::visit([&](const auto& request) { matcher.submit(request); }, op);
-      samples.push_back(std::chrono::duration_cast<std::chrono::nanoseconds>(steady::now() - before).count());
-    }
-    latency_kernel = kernel_counts::now() - kernel_before;
-    latency_seconds = std::chrono::duration<double>(steady::now() - latency_start).count();
+  latency_pass first = time_each_operation(names, run, options);
+  // A second pass tells the machine's stalls from ours: an operation slow because of what it does
+  // (a table copied as it grows, a burst of page faults) is slow at the same place every time, while
+  // a preemption or the hypervisor's pause lands on an operation at random.
+  const latency_pass second = time_each_operation(names, run, options);
+  const std::size_t warm_from = run.operations.size() / 10; // "once warm": after the first 10%
+  std::int64_t slow_in_both = 0;
+  for (std::size_t i = warm_from; i < run.operations.size(); ++i) {
+    slow_in_both += first.samples[i] > 100'000 && second.samples[i] > 100'000 ? 1 : 0;
   }
-  // "Once warm": the last 90% of operations, after the pools and indexes have grown.
-  std::vector<std::int64_t> warm(samples.begin() + static_cast<std::ptrdiff_t>(samples.size() / 10), samples.end());
+  std::vector<std::int64_t>& samples = first.samples;
+  const kernel_counts& latency_kernel = first.kernel;
+  const double latency_seconds = first.seconds;
+  std::vector<std::int64_t> warm(samples.begin() + static_cast<std::ptrdiff_t>(warm_from), samples.end());
   const auto all = summarize(samples);
   const auto warm_stats = summarize(warm);
   // How many warm operations took long: compare with a trivial loop timed the same way on the same
@@ -183,8 +205,11 @@ int run_timed(const order_file_names& names, const std::vector<order_file_entry>
                static_cast<long long>(all.p50), static_cast<long long>(all.p90), static_cast<long long>(all.p99),
                static_cast<long long>(all.p999), static_cast<long long>(all.max),
                static_cast<long long>(warm_stats.max));
-  std::fprintf(stderr, "replay: once warm, %lld operations over 20 us and %lld over 100 us (latency pass: %.3f s)\n",
-               static_cast<long long>(over_20us), static_cast<long long>(over_100us), latency_seconds);
+  std::fprintf(stderr,
+               "replay: once warm, %lld operations over 20 us and %lld over 100 us (latency pass: %.3f s); over "
+               "100 us in both of two passes: %lld\n",
+               static_cast<long long>(over_20us), static_cast<long long>(over_100us), latency_seconds,
+               static_cast<long long>(slow_in_both));
   std::fprintf(stderr,
                "replay: on the matching thread, during the throughput pass %ld page faults (%ld major), %ld context "
                "switches; during the latency pass %ld (%ld), %ld\n",
