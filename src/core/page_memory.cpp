@@ -120,6 +120,20 @@ void free_pages(void* block, std::size_t bytes) noexcept {
   ::operator delete (block, std::align_val_t{page_alignment});
 }
 
+void* map_pages(std::size_t bytes) {
+  void* const block = mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (block == MAP_FAILED) {
+    throw std::bad_alloc();
+  }
+  return block;
+}
+
+void unmap_pages(void* block, std::size_t bytes) noexcept {
+  if (block != nullptr) {
+    munmap(block, bytes);
+  }
+}
+
 void populate_ahead(const void* block, std::size_t bytes) {
   // Whole pages only: the pages at the edges may hold another object someone is writing, and
   // populating them would be harmless but is not needed.

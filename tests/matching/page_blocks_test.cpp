@@ -8,6 +8,7 @@
 
 #include "minibroker/core/detail/page_memory.hpp"
 #include "minibroker/matching/detail/page_blocks.hpp"
+#include "page_faults.hpp"
 
 using namespace minibroker;
 
@@ -16,6 +17,9 @@ struct alignas(4096) test_page {
   std::uint32_t word[1024];
 };
 } // namespace
+
+using minibroker::test::minor_faults_of_this_thread;
+using minibroker::test::sanitizer_shadow_faults;
 
 TEST_CASE("page blocks: every object handed out is distinct, page-aligned and stays put", "[matcher][index]") {
   detail::page_blocks<test_page> blocks(2);
@@ -53,16 +57,27 @@ TEST_CASE("page blocks: released objects are handed out again, as they were, bef
   CHECK(blocks.ever_handed_out() == 3);
 }
 
-TEST_CASE("page blocks: each new block is handed to the populate thread whole", "[matcher][index]") {
+TEST_CASE("page blocks: each block is mapped and handed to the populate thread when the one before is half used",
+          "[matcher][index]") {
   detail::page_blocks<test_page> blocks(4);
   const auto before = core_detail::wait_for_populate();
-  for (int i = 0; i < 4; ++i) { // the first block
-    (void)blocks.acquire();
-  }
-  const auto one = core_detail::wait_for_populate();
-  CHECK(one.requests == before.requests + 1);
+  const auto requests = [&before] { return core_detail::wait_for_populate().requests - before.requests; };
+  (void)blocks.acquire(); // opens the first block, of 4
+  CHECK(requests() == 1);
+  (void)blocks.acquire(); // half of it used: the second block (4) is mapped ahead
+  CHECK(requests() == 2);
+  (void)blocks.acquire();
+  (void)blocks.acquire();
+  CHECK(requests() == 2);
+  const long faults = minor_faults_of_this_thread();
+  test_page* const second = blocks.acquire().object; // the second block, populated by now
+  second->word[0] = 1;
+  second->word[1023] = 1;
+  CHECK(minor_faults_of_this_thread() - faults <= sanitizer_shadow_faults(sizeof(test_page)));
+  CHECK(requests() == 2);
+  (void)blocks.acquire(); // half of the second block: the third (8, as many as before it) is mapped
+  const auto after = core_detail::wait_for_populate();
+  CHECK(after.requests - before.requests == 3);
   // Populated, unless this kernel cannot (then the pages fault on first write, as without it).
-  CHECK((one.populated_bytes - before.populated_bytes >= 4 * sizeof(test_page) || one.failures > before.failures));
-  (void)blocks.acquire(); // the second block
-  CHECK(core_detail::wait_for_populate().requests == before.requests + 2);
+  CHECK((after.populated_bytes - before.populated_bytes >= 16 * sizeof(test_page) || after.failures > before.failures));
 }

@@ -27,6 +27,13 @@ inline constexpr std::size_t page_block_threshold = std::size_t{256} << 10;
 // `bytes` must be what allocate_pages was given.
 void free_pages(void* block, std::size_t bytes) noexcept;
 
+// Whole pages straight from the kernel (mmap), none of them written: no allocator writes a header
+// into them, so a block handed to populate_ahead is never first touched by its owner's thread.
+// For blocks that live as long as their owner. Throws std::bad_alloc.
+[[nodiscard]] void* map_pages(std::size_t bytes);
+// `bytes` must be what map_pages was given.
+void unmap_pages(void* block, std::size_t bytes) noexcept;
+
 // Asks the background thread to fault in the whole pages of [block, block + bytes) before they
 // are first written (MADV_POPULATE_WRITE: the pages are mapped and what they hold is unchanged, so
 // the owner may write them meanwhile). Returns at once. The thread starts with the first request.
