@@ -77,7 +77,8 @@ void orders_producer::tick() {
 void orders_producer::send(order_request request) {
   ++stats_.operations;
   order_trace trace;
-  trace.frontend_sent = scheduler_.time().now();
+  // When it was due, not now: see the header. The order handler stamps now (broker_received).
+  trace.frontend_sent = next_due_;
   if (on_sent_) {
     on_sent_(request, trace);
   }

@@ -106,6 +106,7 @@ public:
     latency_recorder exchange_to_matcher;
     latency_recorder matcher_to_broker;
     latency_recorder end_to_end;
+    latency_recorder end_to_end_from_send;
     std::uint64_t reports = 0;
   };
   std::vector<observer> observers_;
@@ -233,9 +234,13 @@ simulation_summary simulation::impl::run() {
           o.matcher_to_broker.record(trace.report_received - trace.matched);
         }
         o.end_to_end.record(trace.report_received - trace.frontend_sent);
+        if (trace.broker_received != timestamp{}) {
+          o.end_to_end_from_send.record(trace.report_received - trace.broker_received);
+        }
       } else if (transport_ && trace.report_received != timestamp{} && trace.frontend_sent != timestamp{}) {
         // Over a transport the exchange's stamps stay at the exchange: end to end only.
         o.end_to_end.record(trace.report_received - trace.frontend_sent);
+        o.end_to_end_from_send.record(trace.report_received - trace.broker_received);
       }
       if (event_sink_) {
         fmt::memory_buffer line;
@@ -516,6 +521,7 @@ simulation_summary simulation::impl::summarize() const {
   l.exchange_to_matcher = combine(&observer::exchange_to_matcher);
   l.matcher_to_broker = combine(&observer::matcher_to_broker);
   l.end_to_end = combine(&observer::end_to_end);
+  l.end_to_end_from_send = combine(&observer::end_to_end_from_send);
 
   s.failures = check_simulation(*exchange_, brokers_);
   if (drain_failure_) {

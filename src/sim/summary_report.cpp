@@ -26,11 +26,12 @@ std::string human_ns(duration d) {
 }
 
 std::vector<std::pair<std::string_view, const latency_percentiles*>> stages(const stage_latencies& l) {
-  return {{"frontend -> broker handler", &l.frontend_to_broker},
+  return {{"frontend due -> broker handler", &l.frontend_to_broker},
           {"broker -> exchange processor", &l.broker_to_exchange},
           {"exchange processor -> matcher", &l.exchange_to_matcher},
           {"matcher -> report at broker", &l.matcher_to_broker},
-          {"end to end", &l.end_to_end}};
+          {"end to end", &l.end_to_end},
+          {"end to end from send", &l.end_to_end_from_send}};
 }
 
 } // namespace

@@ -5,6 +5,12 @@
 // cancels and replaces of its own open orders, and a small share of invalid requests that the
 // broker or the exchange must reject with a reason. It follows its reports through a queue on
 // the broker's bus bound to "order.report.#", like any frontend.
+//
+// Each request's trace starts at the time the request was due (frontend_sent is the scheduled
+// time of its Poisson arrival, not the moment the scheduler got round to it): latencies measured
+// from it include the time a request waited to be sent, as a client's would, so a pipeline that
+// falls behind cannot hide it (no coordinated omission). The broker's order handler stamps the
+// actual send (broker_received).
 
 #include <cstdint>
 #include <functional>

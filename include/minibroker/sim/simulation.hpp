@@ -37,11 +37,14 @@ class broker;
 
 // The stages of the order flow, timed from the trace each report carries (see order_trace).
 struct stage_latencies {
-  latency_percentiles frontend_to_broker;  // frontend sent -> broker's order handler
-  latency_percentiles broker_to_exchange;  // -> exchange's orders processor
-  latency_percentiles exchange_to_matcher; // -> matcher
-  latency_percentiles matcher_to_broker;   // -> the report back at the broker
-  latency_percentiles end_to_end;          // frontend sent -> report back at the broker
+  // The frontend's clock starts when a request is due (its scheduled arrival), so the first stage
+  // is how late it was sent, and end_to_end counts that wait too (no coordinated omission).
+  latency_percentiles frontend_to_broker;   // frontend due -> broker's order handler (the send)
+  latency_percentiles broker_to_exchange;   // -> exchange's orders processor
+  latency_percentiles exchange_to_matcher;  // -> matcher
+  latency_percentiles matcher_to_broker;    // -> the report back at the broker
+  latency_percentiles end_to_end;           // frontend due -> report back at the broker
+  latency_percentiles end_to_end_from_send; // broker's order handler (the send) -> report back
 };
 
 struct queue_summary {
