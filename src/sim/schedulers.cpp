@@ -1,12 +1,22 @@
 #include "minibroker/sim/schedulers.hpp"
 
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
+#include <sys/prctl.h>
+
+#include <boost/asio/execution/outstanding_work.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/prefer.hpp>
 
 namespace minibroker {
 
 namespace {
-// A task due within this much of now is waited for by posting, not with the timer.
-constexpr duration spin_window = std::chrono::microseconds{50};
+// A task due within this much of now is waited for by polling (posting the next batch), not by
+// sleeping: a sleeping thread wakes 50 to 150 us late on the VMs this project is measured on.
+constexpr duration spin_window = std::chrono::microseconds{200};
 } // namespace
 
 void virtual_scheduler::schedule_at(timestamp at, std::function<void()> task) {
@@ -38,8 +48,74 @@ std::uint64_t virtual_scheduler::run(std::optional<timestamp> until) {
   return ran;
 }
 
+// Sleeps until a deadline, then posts the scheduler a wake-up. One deadline at a time: a new one
+// replaces the one before.
+class real_scheduler::waker {
+public:
+  using steady = std::chrono::steady_clock;
+  using wake = std::function<void(std::uint64_t generation)>;
+
+  explicit waker(wake on_deadline) : on_deadline_(std::move(on_deadline)), thread_([this] { run(); }) {}
+  waker(const waker&) = delete;
+  waker& operator=(const waker&) = delete;
+  ~waker() {
+    {
+      const std::lock_guard lock(mutex_);
+      stopping_ = true;
+    }
+    changed_.notify_one();
+    thread_.join();
+  }
+
+  void wake_at(steady::time_point deadline, std::uint64_t generation) {
+    {
+      const std::lock_guard lock(mutex_);
+      deadline_ = deadline;
+      generation_ = generation;
+    }
+    changed_.notify_one();
+  }
+
+  void cancel() {
+    const std::lock_guard lock(mutex_);
+    deadline_.reset();
+  }
+
+private:
+  void run() {
+    // The default 50 us of timer slack would be added to every wait.
+    (void)prctl(PR_SET_TIMERSLACK, 1UL, 0UL, 0UL, 0UL);
+    std::unique_lock lock(mutex_);
+    while (!stopping_) {
+      if (!deadline_) {
+        changed_.wait(lock);
+      } else if (steady::now() < *deadline_) {
+        changed_.wait_until(lock, *deadline_);
+      } else {
+        deadline_.reset();
+        const std::uint64_t generation = generation_;
+        lock.unlock();
+        on_deadline_(generation);
+        lock.lock();
+      }
+    }
+  }
+
+  wake on_deadline_;
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  std::optional<steady::time_point> deadline_; // guarded by mutex_
+  std::uint64_t generation_ = 0;               // guarded by mutex_
+  bool stopping_ = false;                      // guarded by mutex_
+  std::thread thread_;                         // last: it starts once the members above exist
+};
+
 real_scheduler::real_scheduler(const boost::asio::any_io_executor& executor, const clock& clock)
-    : clock_(clock), executor_(executor), timer_(executor) {}
+    : clock_(clock), executor_(executor) {}
+
+real_scheduler::~real_scheduler() {
+  waker_.reset(); // joins the thread: no wake-up is posted after this
+}
 
 void real_scheduler::schedule_at(timestamp at, std::function<void()> task) {
   if (stopped_) {
@@ -55,33 +131,78 @@ void real_scheduler::stop() {
   stopped_ = true;
   tasks_ = {};
   armed_for_.reset();
-  timer_.cancel();
+  ++generation_;
+  if (waker_) {
+    waker_->cancel();
+  }
+  work_.reset();
 }
 
 void real_scheduler::arm() {
   if (tasks_.empty()) {
     armed_for_.reset();
+    ++generation_;
+    if (waker_) {
+      waker_->cancel();
+    }
+    work_.reset();
     return;
   }
   const timestamp at = tasks_.top().at;
   armed_for_ = at;
-  timer_.expires_after(std::chrono::duration_cast<std::chrono::steady_clock::duration>(at - clock_.now()));
-  timer_.async_wait([this](const boost::system::error_code& ec) {
-    if (!ec) {
-      on_timer();
+  const std::uint64_t generation = ++generation_;
+  if (at <= clock_.now() + spin_window) {
+    // Due within the window (schedule_at outside a batch): poll from now on.
+    if (waker_) {
+      waker_->cancel();
     }
-  });
+    in_batch_ = true;
+    post_batch();
+    work_.reset(); // after the post: the io_context stops when its work count reaches zero
+    return;
+  }
+  if (!work_) {
+    work_.emplace(boost::asio::prefer(executor_, boost::asio::execution::outstanding_work.tracked));
+  }
+  if (!waker_) {
+    waker_ =
+        std::make_unique<waker>([executor = executor_, alive = std::weak_ptr<bool>(alive_), this](std::uint64_t woken) {
+          boost::asio::post(executor, [this, alive, woken] {
+            if (!alive.expired()) {
+              on_wake(woken);
+            }
+          });
+        });
+  }
+  waker_->wake_at(std::chrono::steady_clock::now() +
+                      std::chrono::duration_cast<std::chrono::steady_clock::duration>(at - spin_window - clock_.now()),
+                  generation);
 }
 
-void real_scheduler::on_timer() {
+void real_scheduler::on_wake(std::uint64_t generation) {
+  if (generation != generation_ || stopped_ || in_batch_) {
+    return; // a deadline replaced since, or a batch already polling
+  }
   armed_for_.reset();
+  work_.reset();
   run_due();
+}
+
+void real_scheduler::post_batch() {
+  boost::asio::post(executor_, [this, alive = std::weak_ptr<bool>(alive_)] {
+    if (!alive.expired()) {
+      in_batch_ = false;
+      if (!stopped_) {
+        run_due();
+      }
+    }
+  });
 }
 
 void real_scheduler::run_due() {
   const timestamp now = clock_.now();
   // A bounded batch per turn: a task that is behind (and schedules its next one in the past) must
-  // not starve the handlers it feeds. Tasks scheduled meanwhile arm the timer once, below.
+  // not starve the handlers it feeds. Tasks scheduled meanwhile arm once, below.
   constexpr int max_batch = 64;
   in_batch_ = true;
   for (int n = 0; n < max_batch && !stopped_ && !tasks_.empty() && tasks_.top().at <= now; ++n) {
@@ -95,16 +216,10 @@ void real_scheduler::run_due() {
   }
   if (!tasks_.empty() && tasks_.top().at <= clock_.now() + spin_window) {
     // Behind, or the next task is nearly due: the next batch is posted, behind the handlers already
-    // waiting, and runs what is due by then. A timer costs two timerfd_settime calls and an
-    // epoll_wait per wake-up (BENCHMARKS.md): at 100k tasks a second, more than the waits.
-    boost::asio::post(executor_, [this, alive = std::weak_ptr<bool>(alive_)] {
-      if (!alive.expired()) {
-        in_batch_ = false;
-        if (!stopped_) {
-          run_due();
-        }
-      }
-    });
+    // waiting, and runs what is due by then.
+    armed_for_.reset();
+    post_batch();
+    work_.reset();
     return;
   }
   in_batch_ = false;

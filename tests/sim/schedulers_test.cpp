@@ -77,7 +77,7 @@ TEST_CASE("virtual scheduler: stop ends the run", "[scheduler]") {
   CHECK(sched.pending() == 1);
 }
 
-TEST_CASE("real scheduler: due tasks run in order and stop lets the loop end", "[scheduler]") {
+TEST_CASE("real scheduler: due tasks run in order and stop lets the loop end", "[scheduler][threads]") {
   boost::asio::io_context io;
   real_clock clock;
   real_scheduler sched{io.get_executor(), clock};
@@ -90,13 +90,13 @@ TEST_CASE("real scheduler: due tasks run in order and stop lets the loop end", "
     sched.schedule_at(clock.now() + std::chrono::hours{1}, [&] { order.push_back(99); });
     sched.stop();
   });
-  io.run(); // returns once stop() has cancelled the timer
+  io.run(); // returns once stop() has dropped the wake-up
   CHECK(order == std::vector<int>{1, 2, 3});
   CHECK(sched.pending() == 0);
 }
 
 TEST_CASE("real scheduler: a backlog beyond one batch runs in order, and handlers it posts run before it ends",
-          "[scheduler]") {
+          "[scheduler][threads]") {
   boost::asio::io_context io;
   real_clock clock;
   real_scheduler sched{io.get_executor(), clock};
@@ -121,7 +121,7 @@ TEST_CASE("real scheduler: a backlog beyond one batch runs in order, and handler
   CHECK(sched.pending() == 0);
 }
 
-TEST_CASE("real scheduler: dense tasks run in order and never before they are due", "[scheduler]") {
+TEST_CASE("real scheduler: dense tasks run in order and never before they are due", "[scheduler][threads]") {
   boost::asio::io_context io;
   real_clock clock;
   real_scheduler sched{io.get_executor(), clock};
@@ -141,4 +141,41 @@ TEST_CASE("real scheduler: dense tasks run in order and never before they are du
   std::iota(expected.begin(), expected.end(), 0);
   CHECK(order == expected);
   CHECK(early == 0);
+}
+
+TEST_CASE("real scheduler: a task far ahead is waited for by the waker and keeps the loop running",
+          "[scheduler][threads]") {
+  boost::asio::io_context io;
+  real_clock clock;
+  real_scheduler sched{io.get_executor(), clock};
+  int ran = 0;
+  bool early = false;
+  const auto due = clock.now() + 20ms; // beyond the polling window: the waker thread sleeps
+  sched.schedule_at(due, [&] {
+    ++ran;
+    early = clock.now() < due;
+    sched.schedule_at(clock.now() + 10ms, [&] {
+      ++ran;
+      sched.stop();
+    });
+  });
+  io.run(); // nothing else keeps it running: the pending wake-up does
+  CHECK(ran == 2);
+  CHECK_FALSE(early);
+  CHECK(sched.pending() == 0);
+}
+
+TEST_CASE("real scheduler: a scheduler destroyed with a wake-up pending posts nothing after", "[scheduler][threads]") {
+  boost::asio::io_context io;
+  real_clock clock;
+  int ran = 0;
+  {
+    real_scheduler sched{io.get_executor(), clock};
+    sched.schedule_at(clock.now() + 1ms, [&] { ++ran; });
+    sched.schedule_at(clock.now() + std::chrono::hours{1}, [&] { ++ran; });
+    io.run_one(); // the first task's wake-up or poll
+  }
+  io.restart();
+  io.poll(); // anything posted meanwhile finds the scheduler gone
+  CHECK(ran <= 1);
 }

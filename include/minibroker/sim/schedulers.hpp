@@ -7,9 +7,15 @@
 // as it can; the timeline is the one a real-time run would follow if the machine kept up. With
 // one thread and the same inputs, it is deterministic.
 //
-// real_scheduler: wall-clock time; one steady timer armed for the earliest due task. When it falls
-// behind (tasks already due after a batch), or the next task is due within 50 us, the next batch
-// is posted, not timed: dense tasks keep the thread polling instead of paying a timer per task.
+// real_scheduler: wall-clock time. The thread that runs the executor polls for the last 200 us
+// before a task is due (a batch posts itself behind the handlers waiting, and runs what is due by
+// then); further ahead, a waker thread of the scheduler's own sleeps until 200 us before the task
+// and posts the executor a wake-up. Why not an Asio timer: on the VMs this project is measured on,
+// a timer wakes 50 to 150 us late, and a timer puts an epoll reactor in the io_context, which then
+// calls epoll_wait (1.3 us there) between every two rounds of handlers: at 100,000 orders a
+// second, more than the hops it separates (BENCHMARKS.md, issue #4, fifth session). With no
+// timer and no socket, the io_context has no reactor at all. The cost: while tasks are dense the
+// io thread never sleeps (a core).
 
 #include <cstdint>
 #include <functional>
@@ -20,7 +26,6 @@
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/steady_timer.hpp>
 
 #include "minibroker/core/scheduler.hpp"
 
@@ -63,33 +68,42 @@ private:
   bool stopped_ = false;
 };
 
-// Thread safety: schedule_at() and stop() from the executor's thread (or strand).
+// Thread safety: schedule_at() and stop() from the executor's thread (or strand). The executor's
+// context must accept posts from another thread (the waker's): an io_context with a locking
+// concurrency hint, as every real-clock one is.
 class real_scheduler final : public scheduler {
 public:
-  // `clock` must be a real-time clock (real_clock): deadlines are waited for with a steady timer.
+  // `clock` must be a real-time clock (real_clock): deadlines are waited for on the steady clock.
   real_scheduler(const boost::asio::any_io_executor& executor, const clock& clock);
+  ~real_scheduler() override;
 
   [[nodiscard]] const clock& time() const noexcept override { return clock_; }
   void schedule_at(timestamp at, std::function<void()> task) override;
-  // Drops every pending task and cancels the timer, so the io_context can run out of work.
+  // Drops every pending task and any wake-up, so the io_context can run out of work.
   void stop();
   [[nodiscard]] const boost::asio::any_io_executor& executor() const noexcept { return executor_; }
   [[nodiscard]] std::size_t pending() const noexcept { return tasks_.size(); }
 
 private:
+  class waker;
+
   void arm();
-  void on_timer();
+  void on_wake(std::uint64_t generation);
+  void post_batch();
   void run_due();
 
   const clock& clock_;
   boost::asio::any_io_executor executor_;
-  boost::asio::steady_timer timer_;
   detail::task_queue tasks_;
   std::optional<timestamp> armed_for_;
+  // While a wake-up is asked for: keeps the io_context's run() from returning meanwhile.
+  std::optional<boost::asio::any_io_executor> work_;
+  std::uint64_t generation_ = 0; // of the latest wake-up asked for; an older one is ignored
   std::uint64_t next_order_ = 0;
   bool stopped_ = false;
-  bool in_batch_ = false;                                  // running or posted a batch: it arms the timer when done
+  bool in_batch_ = false;                                  // running or posted a batch: it arms when done
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(); // a posted batch's check on this
+  std::unique_ptr<waker> waker_;                           // started at the first wait
 };
 
 } // namespace minibroker
