@@ -67,6 +67,8 @@ TEST_CASE("chunked_vector destroys each element it holds exactly once, also afte
 
 TEST_CASE("A growing chunked_vector has its next chunk faulted in off its thread, so filling it faults almost no page",
           "[store][chunked_vector]") {
+  // Failures are counted for the process: a table an earlier test freed before its turn counts one.
+  const std::uint64_t failures_before = minibroker::core_detail::wait_for_populate().failures;
   chunked_vector<std::uint64_t> v;
   // Chunks of 8-byte elements: 16, 32, ... 262,144 elements (2 MiB), then 2 MiB each.
   constexpr std::size_t geometric = 2 * 262'144 - 16;
@@ -76,7 +78,7 @@ TEST_CASE("A growing chunked_vector has its next chunk faulted in off its thread
   // The first 2 MiB chunk opens: the one after it is allocated and its population requested.
   v.push_back(v.size());
   const minibroker::core_detail::populate_stats populated = minibroker::core_detail::wait_for_populate();
-  CHECK(populated.failures == 0);
+  CHECK(populated.failures == failures_before);
   while (v.size() < geometric + 262'144) { // the rest of that chunk: pages written here
     v.push_back(v.size());
   }

@@ -362,3 +362,24 @@ TEST_CASE("A growing ring has the buffer it grows into faulted in ahead, so the 
     REQUIRE(r[i] == i);
   }
 }
+
+TEST_CASE("A small growing ring has its next buffer faulted in ahead too", "[store][ring]") {
+  store_detail::ring<std::uint64_t> r;
+  constexpr std::size_t capacity = 4096; // 32 KiB: it grows into 64 KiB from the heap, not a page block
+  r.reserve(capacity);
+  while (r.size() < capacity) { // three quarters on, the next buffer is prepared
+    r.push_back(r.size());
+  }
+  core_detail::wait_for_populate();
+  const long faults_before = test::minor_faults_of_this_thread();
+  while (r.size() < capacity + capacity / 2) { // the copy, then entries into pages not yet written
+    r.push_back(r.size());
+  }
+  // A heap block need not start or end on a page: the partial pages at its ends are not populated.
+  CHECK(test::minor_faults_of_this_thread() - faults_before <=
+        3 + test::sanitizer_shadow_faults(2 * capacity * sizeof(std::uint64_t)));
+  CHECK(r.capacity() == 2 * capacity);
+  for (std::size_t i = 0; i < r.size(); i += 97) {
+    REQUIRE(r[i] == i);
+  }
+}
