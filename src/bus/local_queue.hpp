@@ -77,6 +77,7 @@ private:
   void push_chain(std::uint32_t first, std::uint32_t last) noexcept;
   std::uint32_t take_slot();
   std::uint32_t grow();
+  void reserve_first_chunk();
   void accepted();
   void schedule_drain();
   void drain();
