@@ -168,7 +168,8 @@ void http_session::upgrade(request req) {
     }
     session = std::make_shared<updates_session>(std::move(stream_), state_, *channel, from);
   }
-  session->run(std::move(req));
+  const auto early = buffer_.cdata(); // frames a client sent right behind its request
+  session->run(std::move(req), std::string_view(static_cast<const char*>(early.data()), early.size()));
 }
 
 void http_session::respond(http::status status, std::string_view content_type, std::string body, bool keep_alive) {

@@ -2,13 +2,13 @@
 // Internal: the layer under a server connection's websocket::stream, so the session can write many
 // data frames in one system call. Beast writes one message per write; a session that sends
 // thousands of quotes a second wants its whole queue in one write. It builds those frames itself
-// (frame_text() below) and writes them with write_frames(); Beast still writes the handshake
-// response and the control frames (ping, pong, close) through async_write_some.
+// (frame_text() below) and writes them with write_frames(); Beast writes the handshake response
+// through async_write_some, and so does the session its control frames (ping, pong, close), which
+// are small and copied.
 //
 // Both kinds of write are whole (a write_some here writes everything it is given) and take turns,
-// one at a time, in the order they were asked for: frames never interleave. Once Beast has written
-// a close frame, frames asked for after it are dropped (operation_aborted). At most one of each
-// kind waits: Beast has one write in flight, and so does the session.
+// one at a time, in the order they were asked for: frames never interleave. Once a close frame is
+// written, frames asked for after it are dropped (operation_aborted).
 //
 // Thread safety: none (the connection's strand).
 
@@ -67,7 +67,7 @@ public:
     return next_.async_read_some(buffers, std::forward<ReadToken>(token));
   }
 
-  // Beast's writes: copied (they are small), written whole, in turn.
+  // Beast's writes and the session's control frames: copied (they are small), written whole, in turn.
   template <class ConstBufferSequence, class WriteToken>
   auto async_write_some(const ConstBufferSequence& buffers, WriteToken&& token) {
     return asio::async_initiate<WriteToken, void(beast::error_code, std::size_t)>(

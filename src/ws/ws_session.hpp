@@ -6,14 +6,19 @@
 // turn of the loop for many messages, where one message a turn held a busy connection to a few
 // thousand quotes a second (BENCHMARKS.md). Every handler runs on the server's strand.
 //
-// The idle timeout is kept here, not by Beast, which re-arms a timer on every message read (a
-// timerfd_settime system call and a cancelled wait each): a check every half idle timeout, a
-// keep-alive ping when nothing came from the peer since the last check, and the socket closed
-// when nothing came since the ping either. Any message or control frame counts.
+// Beast does the opening handshake; after it the session reads the socket itself, in bulk (up to
+// max_read_bytes a system call), and a frame_reader splits what came into messages and control
+// frames: every whole message of one read is handled in one handler, and the answers sent
+// meanwhile go out in one write after it. The session answers pings, echoes a peer's close frame,
+// and on a protocol violation sends the close code frame_reader names (1002, 1007, 1009) and ends.
 //
-// Ends: a read error (the peer closed, an oversize message, a network error), the idle timeout, a
-// failed write, or close(). finish() runs once, counts, and calls on_closed() so the endpoint can
-// unregister.
+// The idle timeout is kept here: a check every half idle timeout, a keep-alive ping when nothing
+// came from the peer since the last check, and the socket closed when nothing came since the ping
+// either. Any message or control frame counts.
+//
+// Ends: a read error (the peer closed, a network error), a protocol violation (an oversize
+// message among them), the closing handshake, the idle timeout, a failed write, or close().
+// finish() runs once, counts, and calls on_closed() so the endpoint can unregister.
 
 #include <cstdint>
 #include <memory>
@@ -21,13 +26,14 @@
 #include <string_view>
 
 #include "beast.hpp"
+#include "frame_reader.hpp"
 #include "minibroker/ws/exchange_server.hpp"
 #include "outbound_queue.hpp"
 #include "whole_write_stream.hpp"
 
 namespace minibroker::ws::detail {
 
-class ws_session : public std::enable_shared_from_this<ws_session> {
+class ws_session : public std::enable_shared_from_this<ws_session>, private frame_sink {
 public:
   using message = outbound_queue::message;
   using state_ptr = std::shared_ptr<exchange_server::state>;
@@ -37,8 +43,9 @@ public:
   ws_session(const ws_session&) = delete;
   ws_session& operator=(const ws_session&) = delete;
 
-  // Completes the WebSocket handshake for `req`, then on_open() and the read loop.
-  void run(request req);
+  // Completes the WebSocket handshake for `req`, then on_open() and the read loop. `early`: bytes
+  // the client sent after its request, read with it (frames sent without waiting for the answer).
+  void run(request req, std::string_view early = {});
 
   // Queues a message that must be delivered. When the queue is full the connection is closed
   // (close code 4001, counted) and the message is not queued: false.
@@ -69,18 +76,37 @@ private:
   void on_accept(beast::error_code ec);
   void do_read();
   void on_read(beast::error_code ec, std::size_t bytes);
+  // Handles every whole frame read so far; false when reading is over.
+  bool handle_input();
   void on_write(beast::error_code ec, std::size_t bytes);
   void watch_idle();
   void on_idle_check(beast::error_code ec);
+  // Writes a control frame (ping, pong) after what is being written.
+  void write_control(unsigned char opcode, std::string_view payload);
+  // Starts the close timer and writes a close frame (no payload for code 1005); the connection
+  // ends once it is written and the peer's close frame came (or is not awaited: peer_closed_).
+  void send_close(std::uint16_t code, std::string_view reason);
+  // Closes the socket and finishes.
+  void end();
   void finish();
+
+  // frame_sink
+  void on_frame_message(std::string_view payload, bool binary) override;
+  void on_frame_ping(std::string_view payload) override;
+  void on_frame_pong(std::string_view payload) override;
+  void on_frame_close(std::uint16_t code, std::string_view reason) override;
 
   state_ptr state_;
   endpoint kind_;
   // Frames written at once, at most; a write may go past it by one message.
   static constexpr std::size_t max_batch_bytes = 256 * 1024;
+  // A read asks for read_size_ bytes: 4 KiB, doubled after each read that filled it, up to this.
+  static constexpr std::size_t max_read_bytes = 256 * 1024;
 
-  websocket::stream<whole_write_stream> ws_;
-  beast::flat_buffer buffer_;
+  websocket::stream<whole_write_stream> ws_; // the handshake; then its next layer, the socket
+  frame_reader reader_;
+  beast::flat_buffer in_; // read, not yet parsed: a partial frame
+  std::size_t read_size_ = 4096;
   outbound_queue queue_;
   std::string batch_;              // the frames being written
   std::size_t batch_messages_ = 0; // how many
@@ -90,7 +116,10 @@ private:
   bool pinged_ = false; // a keep-alive ping went out since the peer was last heard
   bool open_ = false;
   bool writing_ = false;
-  bool closing_ = false;
+  bool in_batch_ = false;    // handling a read's frames: sends wait for the write after it
+  bool closing_ = false;     // a close frame is being sent (or the socket closed before the handshake)
+  bool close_sent_ = false;  // written
+  bool peer_closed_ = false; // the peer's close frame came, or none will be read (a violation)
   bool finished_ = false;
 };
 

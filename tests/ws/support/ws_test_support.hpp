@@ -155,6 +155,11 @@ public:
     ws_.text(true);
     ws_.write(asio::buffer(text));
   }
+  // Later messages go in frames of at most `bytes` bytes (Beast fragments them).
+  void fragment(std::size_t bytes) {
+    ws_.auto_fragment(true);
+    ws_.write_buffer_bytes(bytes);
+  }
   void send_binary(const std::string& bytes) {
     ws_.binary(true);
     ws_.write(asio::buffer(bytes));
