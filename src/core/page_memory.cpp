@@ -1,5 +1,6 @@
 #include "minibroker/core/detail/page_memory.hpp"
 
+#include <algorithm>
 #include <condition_variable>
 #include <deque>
 #include <mutex>
@@ -57,6 +58,19 @@ private:
     std::uintptr_t last;
   };
 
+  // A few pages per call: madvise holds the address space's lock for reading while it faults
+  // pages in (1 to 20 us each here), and a thread that maps or unmaps memory (mmap, munmap, brk:
+  // the lock for writing) waits until it lets go.
+  static bool populate(range r) {
+    constexpr std::uintptr_t step = std::uintptr_t{8} * page_alignment;
+    for (std::uintptr_t at = r.first; at < r.last; at += step) {
+      if (madvise(reinterpret_cast<void*>(at), std::min(step, r.last - at), MADV_POPULATE_WRITE) != 0) {
+        return false; // no such advice on this kernel, or the range is gone
+      }
+    }
+    return true;
+  }
+
   void run() {
     std::unique_lock lock(mutex_);
     for (;;) {
@@ -68,7 +82,7 @@ private:
       queue_.pop_front();
       busy_ = true;
       lock.unlock();
-      const bool ok = madvise(reinterpret_cast<void*>(r.first), r.last - r.first, MADV_POPULATE_WRITE) == 0;
+      const bool ok = populate(r);
       lock.lock();
       busy_ = false;
       if (ok) {
