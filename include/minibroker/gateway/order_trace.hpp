@@ -11,7 +11,10 @@
 namespace minibroker {
 
 struct order_trace {
-  timestamp frontend_sent;     // the frontend handed the request to the broker's order handler
+  // When the frontend's order was due: the sim's producer stamps the time it was scheduled for, so
+  // that end-to-end latency includes any lateness in sending it; left empty, the order handler
+  // stamps its own arrival.
+  timestamp frontend_sent;
   timestamp broker_received;   // the broker's order handler accepted it
   timestamp exchange_received; // the exchange's orders processor accepted it
   timestamp matched;           // the matcher processed it
