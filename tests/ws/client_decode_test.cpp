@@ -136,7 +136,7 @@ TEST_CASE("client codec: the quote fast path reads what encode_quote writes, and
           "[ws][client_codec]") {
   const quote q{instrument_id{3},          price{199}, quantity{20}, price{201}, quantity{30}, price{200},
                 timestamp{duration{1234}}, 8};
-  const auto fast = detail::read_quote_fast(encode_quote(q, halted_abc()), known());
+  const auto fast = ws::detail::read_quote_fast(encode_quote(q, halted_abc()), known());
   REQUIRE(fast.has_value());
   CHECK(fmt::format("{}", *fast) == fmt::format("{}", q));
   CHECK(fast->time == q.time);
@@ -146,9 +146,9 @@ TEST_CASE("client codec: the quote fast path reads what encode_quote writes, and
   const auto encoded = encode_quote(now, halted_abc());
   CHECK(encoded == R"({"type":"quote","symbol":"ABC","seq":9223372036854775807,"bid":"9.95","bid_size":20,)"
                    R"("ask":"10.05","ask_size":30,"last":"10.00","time":1764137000123456789})");
-  REQUIRE(detail::read_quote_fast(encoded, known()).has_value());
-  CHECK(detail::read_quote_fast(encoded, known())->time == now.time);
-  CHECK(detail::read_quote_fast(encoded, known())->sequence == now.sequence);
+  REQUIRE(ws::detail::read_quote_fast(encoded, known()).has_value());
+  CHECK(ws::detail::read_quote_fast(encoded, known())->time == now.time);
+  CHECK(ws::detail::read_quote_fast(encoded, known())->sequence == now.sequence);
 
   // Valid JSON in another form: the general decoder reads it, to the same quote.
   const std::string spaced = R"({"type": "quote","symbol":"ABC","seq":8,"bid":"9.95","bid_size":20,"ask":"10.05",)"
@@ -158,13 +158,13 @@ TEST_CASE("client codec: the quote fast path reads what encode_quote writes, and
   const std::string reordered = R"({"symbol":"ABC","type":"quote","seq":8,"bid":"9.95","bid_size":20,"ask":"10.05",)"
                                 R"("ask_size":30,"last":"10.00","time":1234})";
   for (const auto& other : {spaced, escaped, reordered}) {
-    CHECK_FALSE(detail::read_quote_fast(other, known()).has_value());
+    CHECK_FALSE(ws::detail::read_quote_fast(other, known()).has_value());
     CHECK(fmt::format("{}", decoded<quote>(other)) == fmt::format("{}", q));
   }
 
   // Not valid, or not a quote it can read: the general decoder's specific errors.
   auto error = [](std::string_view text) {
-    CHECK_FALSE(detail::read_quote_fast(text, known()).has_value());
+    CHECK_FALSE(ws::detail::read_quote_fast(text, known()).has_value());
     auto r = decode_server_message(text, known());
     REQUIRE_FALSE(r.has_value());
     return r.error().code;
@@ -193,9 +193,9 @@ TEST_CASE("client codec: the ack fast path reads what encode_ack writes, the sam
   r.open_qty = quantity{20};
   for (const auto kind : {request_kind::new_order, request_kind::cancel, request_kind::replace}) {
     const auto text = encode_ack(kind, r, halted_abc());
-    const auto fast = detail::read_ack_fast(text);
+    const auto fast = ws::detail::read_ack_fast(text);
     REQUIRE(fast.has_value());
-    const auto general = detail::decode_parsed(text, known());
+    const auto general = ws::detail::decode_parsed(text, known());
     REQUIRE(general.has_value());
     REQUIRE(std::holds_alternative<ack_message>(*general));
     CHECK(*fast == std::get<ack_message>(*general));
@@ -213,12 +213,12 @@ TEST_CASE("client codec: the ack fast path reads what encode_ack writes, the sam
                              R"("cum_qty":0,"open_qty":30})";
   const std::string big_id = R"({"type":"ack","request":"new","id":18446744073709551615,"symbol":"ABC",)"
                              R"("order_id":99,"status":"new","cum_qty":0,"open_qty":30})";
-  CHECK_FALSE(detail::read_ack_fast(spaced).has_value());
+  CHECK_FALSE(ws::detail::read_ack_fast(spaced).has_value());
   CHECK(decoded<ack_message>(spaced).order == order_id{99});
-  CHECK_FALSE(detail::read_ack_fast(big_id).has_value());
+  CHECK_FALSE(ws::detail::read_ack_fast(big_id).has_value());
   CHECK(decoded<ack_message>(big_id).id == client_order_id{18'446'744'073'709'551'615ULL});
   const auto error = [](std::string_view text) {
-    CHECK_FALSE(detail::read_ack_fast(text).has_value());
+    CHECK_FALSE(ws::detail::read_ack_fast(text).has_value());
     auto e = decode_server_message(text, known());
     REQUIRE_FALSE(e.has_value());
     return e.error().code;

@@ -314,9 +314,9 @@ TEST_CASE("codec: the request fast path reads what encode_request writes, the sa
   };
   for (const auto& text : texts) {
     INFO(text);
-    const auto fast = detail::read_order_fast(text);
+    const auto fast = ws::detail::read_order_fast(text);
     REQUIRE(fast.has_value());
-    const auto general = detail::decode_order_parsed(text);
+    const auto general = ws::detail::decode_order_parsed(text);
     REQUIRE(general.has_value());
     CHECK(*fast == *general);
     const auto both = decode_order_message(text);
@@ -333,14 +333,14 @@ TEST_CASE("codec: a request in another shape goes to the parser, which names its
   const std::string trailing = R"({"type":"cancel","id":1,"symbol":"ABC"} )";
   for (const auto& text : {defaults, spaced, big_id, negative, trailing}) {
     INFO(text);
-    CHECK_FALSE(detail::read_order_fast(text).has_value());
+    CHECK_FALSE(ws::detail::read_order_fast(text).has_value());
     const auto m = decode_order_message(text);
     REQUIRE(m.has_value());
-    CHECK(*m == *detail::decode_order_parsed(text));
+    CHECK(*m == *ws::detail::decode_order_parsed(text));
   }
   const auto head = std::string(R"({"type":"new","id":1,"symbol":"ABC",)");
   const auto fast_then_error = [](const std::string& text) {
-    CHECK_FALSE(detail::read_order_fast(text).has_value());
+    CHECK_FALSE(ws::detail::read_order_fast(text).has_value());
     return order_error(text);
   };
   CHECK(fast_then_error(head + R"("side":"up","order_type":"limit","tif":"gtc","price":"1","qty":1})") ==
