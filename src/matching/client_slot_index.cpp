@@ -10,6 +10,7 @@ client_slot_index::client_slot_index(std::size_t expected_ids_per_institution, s
     : reserve_pages_((expected_ids_per_institution + page_size - 1) >> page_bits) {
   tables_.reserve(64);
   by_institution_.reserve(64);
+  small_spare_.reserve(4 * sizeof(small_page::block) / sizeof(small_block));
   sparse_.reserve(expected_sparse_ids);
 }
 
@@ -130,7 +131,13 @@ client_slot_index::small_block* client_slot_index::acquire_small() {
   if (small_spare_.empty()) {
     small_page* const p = small_storage_.acquire().object;
     constexpr std::size_t n = sizeof(small_page::block) / sizeof(small_block);
-    small_spare_.reserve(small_spare_.capacity() + n); // release never allocates
+    small_blocks_ += n;
+    // Capacity for every block owned, so that a release never allocates; it doubles, into a buffer
+    // prepared ahead (growing by one page's blocks each time copied the whole list on a cancel).
+    if (small_spare_.capacity() < small_blocks_) {
+      small_spare_.reserve(std::max(2 * small_spare_.capacity(), small_blocks_));
+    }
+    core_detail::prepare_growth(small_spare_, small_blocks_);
     for (std::size_t i = n; i-- > 0;) {
       small_spare_.push_back(&p->block[i]);
     }

@@ -96,14 +96,22 @@ private:
 template <typename T>
 using prepared_vector = std::vector<T, prepared_allocator<T>>;
 
-// Call after adding elements to `v`. From three quarters of its capacity on, makes sure the buffer
-// its next growth asks for (twice the capacity, as libstdc++ and libc++ grow) is prepared.
+// Call after `v`'s capacity has been made to cover `used` elements. From three quarters of its
+// capacity on, makes sure the buffer its next growth asks for (twice the capacity, as libstdc++
+// and libc++ grow, and as a caller's reserve(2 * capacity()) asks) is prepared. `used` is
+// v.size() for a vector that only grows; for a free list that must never allocate when an
+// element comes back, it is the number of elements that can come back.
 template <typename T>
-void prepare_growth(const prepared_vector<T>& v) {
+void prepare_growth(const prepared_vector<T>& v, std::size_t used) {
   const std::size_t capacity = v.capacity();
-  if (capacity > 0 && v.size() * 4 >= capacity * 3) {
+  if (capacity > 0 && used * 4 >= capacity * 3) {
     v.get_allocator().next().prepare(2 * capacity * sizeof(T));
   }
+}
+// Call after adding elements to `v`.
+template <typename T>
+void prepare_growth(const prepared_vector<T>& v) {
+  prepare_growth(v, v.size());
 }
 
 } // namespace minibroker::core_detail

@@ -20,6 +20,7 @@
 #include <boost/unordered/unordered_flat_map.hpp>
 
 #include "minibroker/core/assert.hpp"
+#include "minibroker/core/detail/prepared_growth.hpp"
 #include "minibroker/core/ids.hpp"
 #include "minibroker/matching/detail/order_pool.hpp"
 #include "minibroker/matching/detail/page_blocks.hpp"
@@ -150,7 +151,8 @@ private:
   std::vector<pages*> by_institution_; // by institution id, below small_institution_limit
   page_blocks<page> storage_;          // released pages are all nil
   page_blocks<small_page> small_storage_;
-  std::vector<small_block*> small_spare_;
+  core_detail::prepared_vector<small_block*> small_spare_; // capacity: every small block owned
+  std::size_t small_blocks_ = 0;                           // small blocks owned
   boost::unordered_flat_map<client_key, std::uint32_t, client_key_hash> sparse_;
 };
 
