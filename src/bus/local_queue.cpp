@@ -8,6 +8,7 @@
 #include <boost/asio/execution/blocking.hpp>
 #include <boost/asio/require.hpp>
 
+#include "minibroker/bus/continuation.hpp"
 #include "minibroker/core/assert.hpp"
 
 namespace minibroker::bus::detail {
@@ -158,8 +159,25 @@ void local_queue::accepted() {
 }
 
 void local_queue::schedule_drain() {
-  // What post() does, without building the never-blocking executor anew on each call.
-  executor_.execute([self = shared_from_this()] { self->drain(); });
+  // Inside a drain on the same executor, this drain runs as its continuation (continuation.hpp);
+  // otherwise what post() does, without building the never-blocking executor anew on each call.
+  if (drain_scope::open_for(executor_)) {
+    drain_scope::defer({&drain_continuation, this, shared_from_this()});
+    return;
+  }
+  post_drain();
+}
+
+void local_queue::post_drain() {
+  executor_.execute([self = shared_from_this()] { self->drain_in_scope(); });
+}
+
+void local_queue::drain_continuation(void* self) { static_cast<local_queue*>(self)->drain(); }
+
+void local_queue::drain_in_scope() {
+  drain_scope scope(executor_);
+  drain();
+  scope.run_continuations();
 }
 
 boost::system::result<void> local_queue::subscribe(const boost::asio::any_io_executor& executor,
@@ -231,7 +249,7 @@ void local_queue::drain() {
     push_chain(first, last);
   }
   if (before != n) {
-    schedule_drain(); // more waits: yield to the executor, then go on
+    post_drain(); // more waits: yield to the executor (never a continuation), then go on
   }
 }
 

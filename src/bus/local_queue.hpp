@@ -10,7 +10,8 @@
 // queue are ever pending at once. (A message enqueued but not yet counted may be taken in place of
 // a counted one; its publisher's increment then covers the one left behind.) Until a consumer
 // subscribes, count_ carries unsubscribed_bit, so no publisher sees 0; subscribing clears it and
-// posts if messages wait.
+// posts if messages wait. A drain made due inside another drain on the same executor is that
+// drain's continuation rather than a post (continuation.hpp): it is pending all the same.
 
 #include <atomic>
 #include <cstddef>
@@ -80,6 +81,9 @@ private:
   void reserve_first_chunk();
   void accepted();
   void schedule_drain();
+  void post_drain();
+  static void drain_continuation(void* self);
+  void drain_in_scope(); // a drain posted to the executor: opens a drain_scope around drain()
   void drain();
   void handler_failed(void* message, const char* what, std::uint64_t& dead_lettered, std::uint64_t& failed) noexcept;
 

@@ -12,6 +12,7 @@
 
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/strand.hpp>
 
 #include "minibroker/bus/in_memory_bus.hpp"
@@ -85,6 +86,20 @@ struct scenario {
   std::shared_ptr<recording_sink> sink = std::make_shared<recording_sink>();
   in_memory_bus bus_;
 };
+
+// Topic T routing "first" to queue FIRST and "second" to queue SECOND.
+struct two_queues {
+  topic_ref topic;
+  queue_ref<int> first;
+  queue_ref<int> second;
+};
+two_queues first_and_second(scenario& s, std::size_t first_capacity = 65536, std::size_t second_capacity = 65536) {
+  two_queues q{s.topic("T"), s.queue<int>("FIRST", {.capacity = first_capacity}),
+               s.queue<int>("SECOND", {.capacity = second_capacity})};
+  s.bind(q.first, q.topic, "first");
+  s.bind(q.second, q.topic, "second");
+  return q;
+}
 
 void check_invariant(const queue_stats& q) {
   INFO("queue " << q.name);
@@ -615,4 +630,148 @@ TEST_CASE("bus: several publisher threads, one consumer: every message delivered
   CHECK(qs.max_depth <= 512);
   check_invariant(qs);
   CHECK(s.topic_stats_of("T").published == publishers * per_publisher + retries.load());
+}
+
+TEST_CASE("bus: a consumer that publishes to a queue on its own executor sees its messages after it returns, in order",
+          "[bus][continuation]") {
+  scenario s;
+  const auto [topic, first, second] = first_and_second(s);
+  std::vector<std::string> events;
+  bool in_first = false;
+  int reentered = 0;
+  REQUIRE(s.bus_.subscribe(first, s.io.get_executor(), [&](message<int>& m) {
+    in_first = true;
+    events.push_back("first " + std::to_string(m.payload));
+    s.publish(topic, "second", m.payload * 10);
+    s.publish(topic, "second", m.payload * 10 + 1);
+    events.push_back("first " + std::to_string(m.payload) + " published");
+    in_first = false;
+  }));
+  REQUIRE(s.bus_.subscribe(second, s.io.get_executor(), [&](message<int>& m) {
+    reentered += in_first ? 1 : 0;
+    events.push_back("second " + std::to_string(m.payload));
+  }));
+  for (int i = 1; i <= 3; ++i) {
+    s.publish(topic, "first", i);
+  }
+  s.io.run();
+  CHECK(reentered == 0);
+  const std::vector<std::string> expected{"first 1",   "first 1 published", "first 2",   "first 2 published",
+                                          "first 3",   "first 3 published", "second 10", "second 11",
+                                          "second 20", "second 21",         "second 30", "second 31"};
+  CHECK(events == expected);
+  check_invariant(s.stats_of("FIRST"));
+  check_invariant(s.stats_of("SECOND"));
+  CHECK(s.stats_of("SECOND").delivered == 6);
+}
+
+TEST_CASE("bus: a queue's drain made due inside another drain on its executor costs no executor operation",
+          "[bus][continuation]") {
+  scenario s;
+  const auto [topic, first, second] = first_and_second(s);
+  std::vector<int> seen;
+  REQUIRE(
+      s.bus_.subscribe(first, s.io.get_executor(), [&](message<int>& m) { s.publish(topic, "second", m.payload); }));
+  REQUIRE(s.bus_.subscribe(second, s.io.get_executor(), [&](message<int>& m) { seen.push_back(m.payload); }));
+  s.publish(topic, "first", 7);
+  CHECK(s.io.run_one() == 1); // FIRST's drain, then SECOND's as its continuation
+  CHECK(seen == std::vector<int>{7});
+  CHECK(s.io.poll() == 0);
+}
+
+TEST_CASE("bus: a drain on another executor is posted, not run as a continuation", "[bus][continuation]") {
+  scenario s;
+  const auto [topic, first, second] = first_and_second(s);
+  auto strand = boost::asio::make_strand(s.io);
+  std::vector<int> seen;
+  REQUIRE(
+      s.bus_.subscribe(first, s.io.get_executor(), [&](message<int>& m) { s.publish(topic, "second", m.payload); }));
+  REQUIRE(s.bus_.subscribe(second, strand, [&](message<int>& m) { seen.push_back(m.payload); }));
+  s.publish(topic, "first", 7);
+  CHECK(s.io.run_one() == 1); // FIRST's drain only
+  CHECK(seen.empty());
+  s.io.run();
+  CHECK(seen == std::vector<int>{7});
+}
+
+TEST_CASE("bus: a burst of continuations yields to other work on the executor", "[bus][continuation]") {
+  // One handler publishes to a hundred queues on its executor: more drains than one burst runs as
+  // continuations. A handler posted before the burst began gets its turn before the burst ends.
+  constexpr int leaves = 100;
+  scenario s;
+  auto topic = s.topic("T");
+  auto head = s.queue<int>("HEAD");
+  s.bind(head, topic, "head");
+  std::vector<int> seen;
+  for (int i = 0; i < leaves; ++i) {
+    auto leaf = s.queue<int>("LEAF" + std::to_string(i));
+    s.bind(leaf, topic, "leaf." + std::to_string(i));
+    REQUIRE(s.bus_.subscribe(leaf, s.io.get_executor(), [&](message<int>& m) { seen.push_back(m.payload); }));
+  }
+  REQUIRE(s.bus_.subscribe(head, s.io.get_executor(), [&](message<int>&) {
+    for (int i = 0; i < leaves; ++i) {
+      s.publish(topic, "leaf." + std::to_string(i), i);
+    }
+  }));
+  s.publish(topic, "head", 0);
+  std::size_t seen_by_marker = 0;
+  bool marker_ran = false;
+  boost::asio::post(s.io, [&] {
+    marker_ran = true;
+    seen_by_marker = seen.size();
+  });
+  s.io.run();
+  REQUIRE(seen.size() == static_cast<std::size_t>(leaves));
+  for (int i = 0; i < leaves; ++i) {
+    CHECK(seen[static_cast<std::size_t>(i)] == i);
+  }
+  CHECK(marker_ran);
+  CHECK(seen_by_marker > 0);                                // some ran as continuations of HEAD's drain
+  CHECK(seen_by_marker < static_cast<std::size_t>(leaves)); // and the marker did not wait for all
+  for (int i = 0; i < leaves; ++i) {
+    check_invariant(s.stats_of("LEAF" + std::to_string(i)));
+  }
+}
+
+TEST_CASE("bus: continuations on a strand of a pool keep one handler at a time and each queue's order",
+          "[bus][threads][continuation]") {
+  constexpr int messages = 5000;
+  scenario s{in_memory_bus_config{{}, 16, 4096}};
+  const auto [topic, first, second] = first_and_second(s, 8192, 16384);
+  auto strand = boost::asio::make_strand(s.io);
+  int in_handler = 0; // touched on the strand only
+  int overlaps = 0;
+  std::vector<int> seen;
+  REQUIRE(s.bus_.subscribe(first, strand, [&](message<int>& m) {
+    overlaps += in_handler++;
+    s.publish(topic, "second", 2 * m.payload);
+    s.publish(topic, "second", 2 * m.payload + 1);
+    --in_handler;
+  }));
+  REQUIRE(s.bus_.subscribe(second, strand, [&](message<int>& m) {
+    overlaps += in_handler++;
+    seen.push_back(m.payload);
+    --in_handler;
+  }));
+  for (int i = 0; i < messages; ++i) {
+    s.publish(topic, "first", i);
+  }
+  std::thread helper([&] { s.io.run(); });
+  s.io.run();
+  helper.join();
+  CHECK(overlaps == 0);
+  // Every message once, and the two a handler published in the order it published them (a queue
+  // keeps each publishing thread's order; the pool's threads take turns on the strand).
+  REQUIRE(seen.size() == static_cast<std::size_t>(2 * messages));
+  std::vector<std::size_t> position(static_cast<std::size_t>(2 * messages), seen.size());
+  for (std::size_t at = 0; at < seen.size(); ++at) {
+    position[static_cast<std::size_t>(seen[at])] = at;
+  }
+  for (int i = 0; i < messages; ++i) {
+    const std::size_t even = position[static_cast<std::size_t>(2 * i)];
+    const std::size_t odd = position[static_cast<std::size_t>(2 * i + 1)];
+    CHECK(even < seen.size());
+    CHECK(odd < seen.size());
+    CHECK(even < odd);
+  }
 }

@@ -176,7 +176,9 @@ public:
 
   // Runs handler(message<T>&) on executor for each message of queue, in batches. A handler that
   // throws sends the message to the queue's dead-letter queue, or counts and logs it as failed;
-  // either way the consumer goes on. One consumer per queue.
+  // either way the consumer goes on. One consumer per queue. A publish from inside a drain on the
+  // same executor makes this queue's drain that drain's continuation (continuation.hpp): it runs
+  // after the publishing drain is done, before other work queued on the executor.
   template <typename T, typename Handler>
   requires std::invocable < Handler&, message<T>
   & > boost::system::result<void> subscribe(const queue_ref<T>& queue, const boost::asio::any_io_executor& executor,
