@@ -2,10 +2,12 @@
 
 #include <boost/asio/post.hpp>
 
+#include "minibroker/bus/continuation.hpp"
+
 namespace minibroker {
 
 orders_api::orders_api(exchange_strand strand, orders_processor& processor)
-    : strand_(std::move(strand)), processor_(processor) {}
+    : strand_(std::move(strand)), scope_executor_(bus::drain_scope::never_blocking(strand_)), processor_(processor) {}
 
 void orders_api::submit(const traced_request& request) {
   enqueue({call::kind::request, {}, std::nullopt, request, nullptr});
@@ -17,7 +19,11 @@ void orders_api::submit(institution_id session, const traced_request& request) {
 
 void orders_api::enqueue(call c) {
   if (calls_.push(std::move(c))) {
-    boost::asio::post(strand_, [this] { calls_.drain([this](call& next) { return run(next); }); });
+    boost::asio::post(strand_, [this] {
+      bus::drain_scope scope(scope_executor_);
+      calls_.drain([this](call& next) { return run(next); });
+      scope.run_continuations();
+    });
   }
 }
 

@@ -9,6 +9,8 @@
 //
 // Thread safety: every member from any thread. attach/detach take a mutex (set-up calls, never on
 // the request path); every call queues its work for the strand, one post per burst.
+// The strand's drain of calls is a bus::drain_scope: bus queues on the strand that it makes due
+// (order.created for the matcher) are drained right after it, in the same executor operation.
 
 #include <cstdint>
 #include <memory>
@@ -53,6 +55,9 @@ private:
   bool run(call& c); // on the strand
 
   exchange_strand strand_;
+  // The strand as the bus's consumers on it hold it: the drain of calls opens a bus::drain_scope
+  // for it, so the order.created it publishes is matched as the drain's continuation.
+  boost::asio::any_io_executor scope_executor_;
   orders_processor& processor_;
   std::mutex mutex_;
   boost::unordered_flat_map<institution_id, std::shared_ptr<exchange_detail::session>, std::hash<institution_id>>

@@ -8,6 +8,7 @@
 #include <boost/asio/execution/blocking.hpp>
 #include <boost/asio/require.hpp>
 
+#include "minibroker/bus/continuation.hpp"
 #include "minibroker/exchange/detail/handoff_queue.hpp"
 #include "minibroker/gateway/order_gateway.hpp"
 
@@ -28,8 +29,10 @@ struct session {
     }
   }
 
-  // On the listener's executor.
+  // On the listener's executor. A bus::drain_scope: bus queues on that executor the listener
+  // publishes to (the broker's reports for its frontends) are drained right after it.
   void drain() {
+    bus::drain_scope scope(executor);
     reports.drain([this](const traced_report& report) {
       if (!active.load(std::memory_order_acquire)) {
         return false;
@@ -37,6 +40,7 @@ struct session {
       listener->on_report(report);
       return true;
     });
+    scope.run_continuations();
   }
 
   report_listener* listener;
