@@ -9,6 +9,9 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 
+#include <fmt/format.h>
+
+#include "minibroker/bus/in_memory_bus.hpp"
 #include "minibroker/core/clock.hpp"
 #include "minibroker/sim/schedulers.hpp"
 
@@ -44,6 +47,37 @@ TEST_CASE("virtual scheduler: ready handlers run before time moves on", "[schedu
   sched.schedule_at(timestamp{2s}, [&] { log.push_back("later"); });
   sched.run();
   CHECK(log == std::vector<std::string>{"task", "posted@1000000000", "chained", "later"});
+}
+
+TEST_CASE("virtual scheduler: a bus message a task publishes is handled after the task, at its time, before the next",
+          "[scheduler][bus]") {
+  boost::asio::io_context io;
+  virtual_clock clock;
+  virtual_scheduler sched{io, clock};
+  bus::in_memory_bus bus{clock};
+  auto topic = bus.declare_topic("T");
+  auto queue = bus.declare_queue<int>("Q");
+  REQUIRE(topic);
+  REQUIRE(queue);
+  REQUIRE(bus.bind(*queue, *topic, "#"));
+  std::vector<std::string> log;
+  bool in_task = false;
+  REQUIRE(bus.subscribe(*queue, io.get_executor(), [&](bus::message<int>& m) {
+    log.push_back(fmt::format("handled {}@{}{}", m.payload, clock.now().time_since_epoch().count(),
+                              in_task ? " inside the task" : ""));
+  }));
+  for (int i = 1; i <= 2; ++i) {
+    sched.schedule_at(timestamp{std::chrono::seconds{i}}, [&, i] {
+      in_task = true;
+      REQUIRE(bus.publish(*topic, "k", i));
+      REQUIRE(bus.publish(*topic, "k", 10 * i));
+      log.push_back(fmt::format("task {}", i));
+      in_task = false;
+    });
+  }
+  sched.run();
+  CHECK(log == std::vector<std::string>{"task 1", "handled 1@1000000000", "handled 10@1000000000", "task 2",
+                                        "handled 2@2000000000", "handled 20@2000000000"});
 }
 
 TEST_CASE("virtual scheduler: a task may schedule more, run stops at the horizon", "[scheduler]") {

@@ -48,7 +48,7 @@ using task_queue = std::priority_queue<scheduled_task, std::vector<scheduled_tas
 // Thread safety: single-threaded; everything on the thread that calls run().
 class virtual_scheduler final : public scheduler {
 public:
-  virtual_scheduler(boost::asio::io_context& io, virtual_clock& clock) : io_(io), clock_(clock) {}
+  virtual_scheduler(boost::asio::io_context& io, virtual_clock& clock);
 
   [[nodiscard]] const clock& time() const noexcept override { return clock_; }
   void schedule_at(timestamp at, std::function<void()> task) override;
@@ -62,6 +62,10 @@ public:
 
 private:
   boost::asio::io_context& io_;
+  // A task runs in a bus::drain_scope for the io_context's executor: the drains it makes due
+  // there (a frontend's order.new for the broker) run right after it, as the poll that follows
+  // would have run them first (the io_context has nothing else ready when a task starts).
+  boost::asio::any_io_executor scope_executor_;
   virtual_clock& clock_;
   detail::task_queue tasks_;
   std::uint64_t next_order_ = 0;
