@@ -37,7 +37,8 @@ void order_connector::on_report(const traced_report& report) {
   apply(report.report);
   traced_report stamped = report;
   stamped.trace.report_received = clock_.now();
-  stats_.reports.record(bus_.publish(topic_, broker_names::report_routing_key(stamped.report.status), stamped));
+  const std::string_view key = broker_names::report_routing_key(stamped.report.status);
+  stats_.reports.record(bus_.publish(topic_, key, std::move(stamped)));
 }
 
 void order_connector::apply(const execution_report& report) {

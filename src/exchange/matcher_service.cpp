@@ -81,8 +81,13 @@ struct matcher_service::shard final : order_listener, market_data_listener {
     if (report.type == exec_type::rejected) {
       counters.count_reject(report.reason);
     }
-    // The timetable is the exchange strand's: inline with one shard, posted with several.
-    boost::asio::dispatch(exchange_strand_, [this, row = out.report] { reports_.append(row); });
+    // The timetable is the exchange strand's: one shard runs on it (appended here, no copy into a
+    // handler); with several, posted there.
+    if (count == 1) {
+      reports_.append(out.report);
+    } else {
+      boost::asio::dispatch(exchange_strand_, [this, row = out.report] { reports_.append(row); });
+    }
     publish(std::move(out));
   }
 
@@ -94,7 +99,11 @@ struct matcher_service::shard final : order_listener, market_data_listener {
     trades_done.fetch_add(1, std::memory_order_relaxed);
     counters.trades.add();
     counters.volume.add(static_cast<std::uint64_t>(t.qty.value()));
-    boost::asio::dispatch(exchange_strand_, [this, row] { trades_.append(row); });
+    if (count == 1) {
+      trades_.append(row);
+    } else {
+      boost::asio::dispatch(exchange_strand_, [this, row] { trades_.append(row); });
+    }
   }
 
   void publish(traced_report report) {
