@@ -1,6 +1,7 @@
 // minibroker replay FILE: an order file through the matcher, every event as a JSON line on
 // standard output (or, with --quiet, only timing), a summary on standard error.
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
@@ -168,9 +169,16 @@ int run_timed(const order_file_names& names, const std::vector<order_file_entry>
   // a preemption or the hypervisor's pause lands on an operation at random.
   const latency_pass second = time_each_operation(names, run, options);
   const std::size_t warm_from = run.operations.size() / 10; // "once warm": after the first 10%
-  std::int64_t slow_in_both = 0;
+  struct slow_operation {
+    std::size_t index; // among the operations that reached the matcher
+    std::int64_t first_ns;
+    std::int64_t second_ns;
+  };
+  std::vector<slow_operation> slow_in_both; // warm operations over 100 us in both passes
   for (std::size_t i = warm_from; i < run.operations.size(); ++i) {
-    slow_in_both += first.samples[i] > 100'000 && second.samples[i] > 100'000 ? 1 : 0;
+    if (first.samples[i] > 100'000 && second.samples[i] > 100'000) {
+      slow_in_both.push_back({i, first.samples[i], second.samples[i]});
+    }
   }
   std::vector<std::int64_t>& samples = first.samples;
   const kernel_counts& latency_kernel = first.kernel;
@@ -209,7 +217,17 @@ int run_timed(const order_file_names& names, const std::vector<order_file_entry>
                "replay: once warm, %lld operations over 20 us and %lld over 100 us (latency pass: %.3f s); over "
                "100 us in both of two passes: %lld\n",
                static_cast<long long>(over_20us), static_cast<long long>(over_100us), latency_seconds,
-               static_cast<long long>(slow_in_both));
+               static_cast<long long>(slow_in_both.size()));
+  // Which ones, with both times: the same operation in run after run is ours to explain.
+  constexpr std::size_t listed = 8;
+  constexpr std::array<const char*, 3> action{"new", "cancel", "replace"}; // by order_operation's alternative
+  static_assert(std::variant_size_v<order_operation> == action.size());
+  for (std::size_t k = 0; k < std::min(listed, slow_in_both.size()); ++k) {
+    const slow_operation& o = slow_in_both[k];
+    std::fprintf(stderr, "replay:   operation %zu of those that reached the matcher (%s): %lld us, then %lld us\n",
+                 o.index, action.at(run.operations[o.index].index()), static_cast<long long>(o.first_ns / 1000),
+                 static_cast<long long>(o.second_ns / 1000));
+  }
   std::fprintf(stderr,
                "replay: on the matching thread, during the throughput pass %ld page faults (%ld major), %ld context "
                "switches; during the latency pass %ld (%ld), %ld\n",
