@@ -1,7 +1,7 @@
 #include "minibroker/bus/continuation.hpp"
 
+#include <new>
 #include <utility>
-#include <vector>
 
 #include <boost/asio/execution/blocking.hpp>
 #include <boost/asio/require.hpp>
@@ -10,38 +10,23 @@
 
 namespace minibroker::bus {
 namespace detail {
-constinit thread_local const boost::asio::any_io_executor* scope_executor = nullptr;
-constinit thread_local std::size_t scope_deferred = 0;
+constinit thread_local drain_scope* current_scope = nullptr;
 } // namespace detail
 
-namespace {
-
-// The innermost scope's continuations, in order. The vector keeps its capacity from one scope to
-// the next, so deferring allocates nothing in steady state.
-thread_local std::vector<drain_scope::continuation> pending;
-
-// A nested scope (a drain run from inside another, e.g. by a handler that polls its io_context)
-// sets the enclosing scope's continuations aside until it closes.
-thread_local std::vector<std::vector<drain_scope::continuation>> set_aside_lists;
-
-} // namespace
-
-void drain_scope::set_aside() noexcept {
-  set_aside_lists.push_back(std::move(pending));
-  pending = {};
-}
-
-void drain_scope::restore() noexcept {
-  pending = std::move(set_aside_lists.back());
-  set_aside_lists.pop_back();
+drain_scope::continuation drain_scope::take(std::size_t index) noexcept {
+  if (index < inline_slots) {
+    auto* slot = std::launder(reinterpret_cast<continuation*>(inline_ + index * sizeof(continuation)));
+    continuation c = std::move(*slot);
+    slot->~continuation();
+    return c;
+  }
+  return std::move(overflow_[index - inline_slots]); // the moved-from one goes with clear()
 }
 
 void drain_scope::run_deferred() {
-  // Continuations may defer more: the vector grows (and may move) while one runs, so each is
-  // moved out before it runs.
-  while (next_ < pending.size() && next_ < max_continuations) {
-    continuation c = std::move(pending[next_]);
-    ++next_;
+  // Continuations may defer more (count_ grows meanwhile); each is taken out before it runs.
+  while (next_ < count_ && next_ < max_continuations) {
+    continuation c = take(next_++);
     c.run(c.target);
   }
   post_rest();
@@ -49,22 +34,27 @@ void drain_scope::run_deferred() {
 
 void drain_scope::post_rest() noexcept {
   // Each one later opens a scope of its own, with a fresh bound.
-  for (; next_ < pending.size(); ++next_) {
-    executor_.execute([executor = executor_, c = std::move(pending[next_])]() mutable {
+  while (next_ < count_) {
+    executor_.execute([executor = executor_, c = take(next_++)]() mutable {
       drain_scope scope(executor);
       c.run(c.target);
       scope.run_continuations();
     });
   }
-  pending.clear();
-  detail::scope_deferred = 0;
+  overflow_.clear();
+  count_ = 0;
   next_ = 0;
 }
 
 void drain_scope::defer(continuation&& c) {
-  MINIBROKER_ASSERT(detail::scope_executor != nullptr);
-  pending.push_back(std::move(c));
-  ++detail::scope_deferred;
+  drain_scope* s = detail::current_scope;
+  MINIBROKER_ASSERT(s != nullptr);
+  if (s->count_ < inline_slots) {
+    ::new (s->inline_ + s->count_ * sizeof(continuation)) continuation(std::move(c));
+  } else {
+    s->overflow_.push_back(std::move(c));
+  }
+  ++s->count_;
 }
 
 boost::asio::any_io_executor drain_scope::never_blocking(const boost::asio::any_io_executor& executor) {

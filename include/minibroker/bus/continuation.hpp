@@ -20,16 +20,18 @@
 
 #include <cstddef>
 #include <memory>
+#include <vector>
 
 #include <boost/asio/any_io_executor.hpp>
 
 namespace minibroker::bus {
 
+class drain_scope;
+
 namespace detail {
-// The calling thread's innermost open scope: its executor (nullptr outside any scope) and how many
-// continuations it holds. Constant-initialised, so reading them costs no TLS wrapper call.
-extern constinit thread_local const boost::asio::any_io_executor* scope_executor;
-extern constinit thread_local std::size_t scope_deferred;
+// The calling thread's innermost open scope, nullptr outside any. Constant-initialised, so
+// reading it costs no TLS wrapper call.
+extern constinit thread_local drain_scope* current_scope;
 } // namespace detail
 
 class drain_scope {
@@ -48,23 +50,15 @@ public:
   // the ones work is deferred to (any_io_executor equality): pass the same never-blocking form
   // the deferring side holds (see never_blocking). It must outlive the scope.
   explicit drain_scope(const boost::asio::any_io_executor& executor) noexcept
-      : executor_(executor), enclosing_(detail::scope_executor), enclosing_deferred_(detail::scope_deferred) {
-    if (enclosing_deferred_ != 0) {
-      set_aside();
-    }
-    detail::scope_executor = &executor_;
-    detail::scope_deferred = 0;
+      : executor_(executor), enclosing_(detail::current_scope) {
+    detail::current_scope = this;
   }
   // Posts whatever was deferred and not run (when a continuation threw), then closes the scope.
   ~drain_scope() {
-    if (detail::scope_deferred != 0) {
+    if (next_ != count_) {
       post_rest();
     }
-    detail::scope_executor = enclosing_;
-    detail::scope_deferred = enclosing_deferred_;
-    if (enclosing_deferred_ != 0) {
-      restore();
-    }
+    detail::current_scope = enclosing_;
   }
   drain_scope(const drain_scope&) = delete;
   drain_scope& operator=(const drain_scope&) = delete;
@@ -72,16 +66,16 @@ public:
   // Runs the deferred continuations, including those they defer, in order; past
   // max_continuations, posts the rest to the executor. Call once, when the opener's work is done.
   void run_continuations() {
-    if (detail::scope_deferred != 0) {
+    if (count_ != 0) {
       run_deferred();
     }
   }
 
-  // True when the calling thread is inside a scope on executor: then defer() queues work there;
-  // otherwise the caller posts as usual.
+  // True when the calling thread's innermost scope is on executor: then defer() queues work
+  // there; otherwise the caller posts as usual.
   [[nodiscard]] static bool open_for(const boost::asio::any_io_executor& executor) noexcept {
-    const boost::asio::any_io_executor* running = detail::scope_executor;
-    return running != nullptr && (running == &executor || *running == executor);
+    const drain_scope* running = detail::current_scope;
+    return running != nullptr && (&running->executor_ == &executor || running->executor_ == executor);
   }
   // Queues c in the calling thread's innermost scope (open_for must have said yes).
   static void defer(continuation&& c);
@@ -90,15 +84,20 @@ public:
   [[nodiscard]] static boost::asio::any_io_executor never_blocking(const boost::asio::any_io_executor& executor);
 
 private:
+  // The first few continuations live in the scope itself (no allocation, no thread-local
+  // container); the rest in overflow_.
+  static constexpr std::size_t inline_slots = 8;
+
+  continuation take(std::size_t index) noexcept; // moves continuation `index` out
   void run_deferred();
   void post_rest() noexcept; // posts the continuations not run and empties the list
-  static void set_aside() noexcept;
-  static void restore() noexcept;
 
   const boost::asio::any_io_executor& executor_;
-  const boost::asio::any_io_executor* enclosing_;
-  std::size_t enclosing_deferred_;
-  std::size_t next_ = 0;
+  drain_scope* enclosing_;
+  std::size_t count_ = 0; // deferred so far
+  std::size_t next_ = 0;  // taken (run or posted) so far
+  alignas(continuation) std::byte inline_[inline_slots * sizeof(continuation)];
+  std::vector<continuation> overflow_;
 };
 
 } // namespace minibroker::bus
