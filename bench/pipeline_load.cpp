@@ -17,16 +17,17 @@
 #include <cstdio>
 #include <fstream>
 #include <iostream>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include <sys/resource.h>
-
 #include <boost/program_options.hpp>
 #include <fmt/format.h>
 
+#include "latency_windows.hpp"
 #include "minibroker/sim/simulation.hpp"
+#include "thread_interference.hpp"
 
 namespace {
 
@@ -54,31 +55,28 @@ memory_use read_memory() {
   return m;
 }
 
-// Minor page faults taken by the calling thread so far. With one io thread the simulation runs
-// on the calling thread, so the difference over a run is the faults that stalled the pipeline
-// (those the background populate thread takes instead are not counted).
-long faults_of_this_thread() {
-  rusage usage{};
-  getrusage(RUSAGE_THREAD, &usage);
-  return usage.ru_minflt;
-}
-
 struct run_result {
   simulation_summary summary;
   double wall_seconds = 0;
-  long faults = 0; // of the calling thread
+  // Of the calling thread. With one io thread the simulation runs on it, so these are what stalled
+  // the pipeline (faults the background populate thread takes instead are not counted).
+  bench::thread_interference machine;
 };
 
-run_result run(const scenario& s, const std::function<void(const simulation_progress&)>& progress = {}) {
+run_result run(const scenario& s, const std::function<void(const simulation_progress&)>& progress = {},
+               bench::latency_windows* windows = nullptr) {
   simulation sim(s, logger{nullptr}); // quiet: no sink
   if (progress) {
     sim.on_progress(progress);
   }
-  const long faults_before = faults_of_this_thread();
+  if (windows != nullptr) {
+    sim.on_report_trace([windows](std::size_t, const order_trace& t) { windows->record(t); });
+  }
+  const auto machine_before = bench::thread_interference::now();
   const auto started = wall_clock::now();
-  run_result r{sim.run(), 0};
+  run_result r{sim.run(), 0, {}};
   r.wall_seconds = std::chrono::duration<double>(wall_clock::now() - started).count();
-  r.faults = faults_of_this_thread() - faults_before;
+  r.machine = bench::thread_interference::now() - machine_before;
   if (!r.summary.ok()) {
     for (const auto& f : r.summary.failures) {
       std::cerr << "check failed: " << f << "\n";
@@ -100,27 +98,34 @@ void saturation(scenario s, int repeat) {
     const auto r = run(s);
     const double rate = static_cast<double>(r.summary.operations_sent) / r.wall_seconds;
     rates.push_back(rate);
-    fmt::print("  run {}: {:.0f} orders/s ({} reports, {} trades, {} quotes produced, {:.2f} s, {} page faults)\n",
+    fmt::print("  run {}: {:.0f} orders/s ({} reports, {} trades, {} quotes produced, {:.2f} s, {} page faults, "
+               "{:.2f} s stolen, {:.2f} s waiting)\n",
                i + 1, rate, r.summary.reports_back, r.summary.trades, r.summary.quotes_produced, r.wall_seconds,
-               r.faults);
+               r.machine.minor_faults, r.machine.steal_seconds, r.machine.waiting_seconds);
   }
   std::sort(rates.begin(), rates.end());
   fmt::print("  median: {:.0f} orders/s end to end\n\n", rates[rates.size() / 2]);
 }
 
-void fixed_rates(scenario s, const std::vector<double>& offered, double seconds) {
+void fixed_rates(scenario s, const std::vector<double>& offered, double seconds, double window_ms) {
   s.clock = clock_mode::real_time;
   s.orders = 0;
   s.duration = seconds;
   fmt::print("fixed offered rates (real clock, {} s each, {} institutions, {} thread(s)), latency in microseconds\n",
              seconds, s.institutions, s.threads);
   fmt::print("  from due: from each order's scheduled arrival to its report back at the broker (what a client\n"
-             "  sees, waiting to be sent included); from send: from the broker's order handler; late: due -> send\n");
-  fmt::print("{:>12} {:>12} {:>10} {:>9} {:>9} {:>9} {:>9} {:>9} {:>10} {:>8}\n", "offered/s", "achieved/s", "from",
-             "p50", "p90", "p99", "p99.9", "max", "quotes/s", "faults");
+             "  sees, waiting to be sent included); from send: from the broker's order handler; late: due -> send\n"
+             "  the machine, over the run: the pipeline thread's page faults and seconds it waited for a\n"
+             "  processor, and the seconds the hypervisor stole from this VM (all processors)\n");
+  fmt::print("{:>12} {:>12} {:>10} {:>9} {:>9} {:>9} {:>9} {:>9} {:>10} {:>8} {:>8} {:>8}\n", "offered/s", "achieved/s",
+             "from", "p50", "p90", "p99", "p99.9", "max", "quotes/s", "faults", "waited", "stolen");
   for (const double rate : offered) {
     s.order_rate = rate / static_cast<double>(s.institutions);
-    const auto r = run(s);
+    std::optional<bench::latency_windows> windows;
+    if (window_ms > 0) {
+      windows.emplace(std::chrono::duration_cast<duration>(std::chrono::duration<double, std::milli>(window_ms)));
+    }
+    const auto r = run(s, {}, windows ? &*windows : nullptr);
     const auto& l = r.summary.latency;
     const auto line = [&](std::string_view from, const latency_percentiles& p, bool first) {
       if (first) {
@@ -131,14 +136,18 @@ void fixed_rates(scenario s, const std::vector<double>& offered, double seconds)
       }
       fmt::print("{:>10} {:>9} {:>9} {:>9} {:>9} {:>9}", from, us(p.p50), us(p.p90), us(p.p99), us(p.p999), us(p.max));
       if (first) {
-        fmt::print(" {:>10.0f} {:>8}", static_cast<double>(r.summary.quotes_produced) / r.summary.simulated_seconds,
-                   r.faults);
+        fmt::print(" {:>10.0f} {:>8} {:>8.3f} {:>8.2f}",
+                   static_cast<double>(r.summary.quotes_produced) / r.summary.simulated_seconds, r.machine.minor_faults,
+                   r.machine.waiting_seconds, r.machine.steal_seconds);
       }
       fmt::print("\n");
     };
     line("due", l.end_to_end, true);
     line("send", l.end_to_end_from_send, false);
     line("late", l.frontend_to_broker, false);
+    if (windows) {
+      windows->print();
+    }
   }
   fmt::print("\n");
 }
@@ -175,6 +184,7 @@ int main(int argc, char** argv) {
   int repeat = 3;
   std::vector<double> offered{10'000, 100'000, 1'000'000};
   double rate_seconds = 3;
+  double window_ms = 0;
   double soak_rate = 50'000;
   double soak_seconds = 300;
   double soak_every = 10;
@@ -190,6 +200,7 @@ int main(int argc, char** argv) {
       "threads", po::value(&s.threads)->default_value(s.threads), "rates and soak: io threads")(
       "rate", po::value(&offered)->multitoken(), "rates: offered orders per second in all (repeatable)")(
       "rate-seconds", po::value(&rate_seconds)->default_value(rate_seconds), "rates: seconds per rate")(
+      "windows", po::value(&window_ms), "rates: also the latency of each window of this many milliseconds")(
       "soak-rate", po::value(&soak_rate)->default_value(soak_rate), "soak: orders per second in all")(
       "duration", po::value(&soak_seconds)->default_value(soak_seconds), "soak: seconds")(
       "every", po::value(&soak_every)->default_value(soak_every), "soak: seconds between memory lines");
@@ -214,7 +225,7 @@ int main(int argc, char** argv) {
       saturation(s, std::max(1, repeat));
     }
     if (mode == "rates" || mode == "all") {
-      fixed_rates(s, offered, rate_seconds);
+      fixed_rates(s, offered, rate_seconds, window_ms);
     }
     if (mode == "soak") {
       soak(s, soak_rate, soak_seconds, soak_every);
