@@ -97,6 +97,7 @@ public:
 
   std::function<void(std::string_view)> event_sink_;
   std::function<void(const simulation_progress&)> progress_sink_;
+  std::function<void(std::size_t, const order_trace&)> report_trace_sink_;
   std::mutex event_mutex_; // the event sink is called from several strands with the real clock
 
   // Observations, each on its broker's strand (index = broker).
@@ -226,6 +227,9 @@ simulation_summary simulation::impl::run() {
       const auto& trace = m.payload.trace;
       auto& o = observers_[i];
       ++o.reports;
+      if (report_trace_sink_) {
+        report_trace_sink_(i, trace);
+      }
       if (trace.exchange_received != timestamp{}) { // it went through the exchange
         o.frontend_to_broker.record(trace.broker_received - trace.frontend_sent);
         o.broker_to_exchange.record(trace.exchange_received - trace.broker_received);
@@ -557,6 +561,9 @@ simulation::simulation(scenario settings, logger log, sim_transport_factory tran
 simulation::~simulation() = default;
 
 void simulation::on_event(std::function<void(std::string_view)> sink) { impl_->event_sink_ = std::move(sink); }
+void simulation::on_report_trace(std::function<void(std::size_t, const order_trace&)> sink) {
+  impl_->report_trace_sink_ = std::move(sink);
+}
 void simulation::on_progress(std::function<void(const simulation_progress&)> sink) {
   impl_->progress_sink_ = std::move(sink);
 }

@@ -124,3 +124,38 @@ TEST_CASE("simulation: end to end counts from the due time and is never below th
   CHECK(l.end_to_end.p99 >= l.end_to_end_from_send.p99);
   CHECK(l.end_to_end.max >= l.end_to_end_from_send.max);
 }
+
+TEST_CASE("simulation: every report a broker receives is traced once, with its stages in time order",
+          "[simulation][latency]") {
+  const auto s = small_scenario(7);
+  simulation sim{s, logger::silent()};
+  std::vector<std::uint64_t> traced(s.institutions, 0);
+  std::uint64_t out_of_order = 0;
+  std::uint64_t through_exchange = 0;
+  sim.on_report_trace([&](std::size_t broker, const order_trace& t) {
+    REQUIRE(broker < traced.size());
+    ++traced[broker];
+    if (t.exchange_received == timestamp{}) {
+      return; // refused by the broker: it never left
+    }
+    ++through_exchange;
+    const bool ordered =
+        t.frontend_sent <= t.broker_received && t.broker_received <= t.exchange_received &&
+        t.exchange_received <= t.report_received &&
+        (t.matched == timestamp{} || (t.exchange_received <= t.matched && t.matched <= t.report_received));
+    out_of_order += ordered ? 0 : 1;
+  });
+  const auto summary = sim.run();
+  INFO(failures_of(summary));
+  REQUIRE(summary.ok());
+  std::uint64_t all = 0;
+  for (std::size_t i = 0; i < traced.size(); ++i) {
+    CHECK(traced[i] > 0); // every institution sent orders and got reports
+    all += traced[i];
+  }
+  // A report from the exchange, or the broker's own reject of an order it never sent.
+  CHECK(through_exchange == summary.reports_back);
+  CHECK(all - through_exchange == summary.broker_rejected);
+  CHECK(through_exchange == summary.latency.end_to_end.count);
+  CHECK(out_of_order == 0);
+}

@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "minibroker/core/log.hpp"
+#include "minibroker/gateway/order_trace.hpp"
 #include "minibroker/sim/latency_recorder.hpp"
 #include "minibroker/sim/scenario.hpp"
 #include "minibroker/sim/transport.hpp"
@@ -109,6 +110,11 @@ public:
   // frontends send them, execution reports as the brokers receive them, instrument and quote
   // updates as the first broker receives them. Set before run().
   void on_event(std::function<void(std::string_view line)> sink);
+  // Each execution report's trace as a broker receives it (what stage_latencies are computed
+  // from), with the broker's index, on that broker's executor: with more than one thread, calls
+  // for different brokers may run at the same time. For tools that look at latency over time.
+  // Set before run().
+  void on_report_trace(std::function<void(std::size_t broker, const order_trace& trace)> sink);
   // Called about every 10 ms of simulated time (virtual clock) or 250 ms (real clock), on the
   // thread that called run(), or on an io thread (real clock).
   void on_progress(std::function<void(const simulation_progress&)> sink);
