@@ -60,56 +60,22 @@ order_book::order_book(const instrument& definition, detail::engine_context& con
 // ---------------------------------------------------------------------------------------------
 // Events
 
-// Reports are built in place from every field at once: a default-constructed report would be
-// zeroed first (a `rep stos` of 120 bytes per report), then written again field by field.
-void order_book::emit_exec(const order_data& d, exec_type type, order_status status, reject_reason reason) {
-  ctx_.events.emplace_back(std::in_place_type<execution_report>,
-                           execution_report{
-                               .sequence = ++sequence_,
-                               .time = ctx_.now,
-                               .instrument = definition_.id,
-                               .order = d.id,
-                               .institution = d.institution,
-                               .client_id = d.client_id,
-                               .type = type,
-                               .status = status,
-                               .side = d.side,
-                               .ord_type = d.type,
-                               .tif = d.tif,
-                               .order_price = d.px,
-                               .order_qty = d.cum + d.open,
-                               .last_price = price{0},
-                               .last_qty = quantity{0},
-                               .cum_qty = d.cum,
-                               .open_qty = is_final(status) ? quantity{0} : d.open,
-                               .trade = trade_id{},
-                               .reason = reason,
-                           });
+// Events are constructed in the buffer's slot from their fields (parenthesised aggregate
+// initialisation, in the order the fields are declared), neither default-constructed first (a `rep
+// stos` of 120 bytes per report) nor copied there from a temporary (which cost a third of a
+// sweep's recording: three events per fill).
+[[gnu::always_inline]] inline void order_book::emit_exec(const order_data& d, exec_type type, order_status status,
+                                                         reject_reason reason) {
+  ctx_.events.emplace_back(std::in_place_type<execution_report>, ++sequence_, ctx_.now, definition_.id, d.id,
+                           d.institution, d.client_id, type, status, d.side, d.type, d.tif, d.px, d.cum + d.open,
+                           price{0}, quantity{0}, d.cum, is_final(status) ? quantity{0} : d.open, trade_id{}, reason);
 }
 
-void order_book::emit_fill(const order_data& d, price px, quantity qty, trade_id id) {
-  ctx_.events.emplace_back(std::in_place_type<execution_report>,
-                           execution_report{
-                               .sequence = ++sequence_,
-                               .time = ctx_.now,
-                               .instrument = definition_.id,
-                               .order = d.id,
-                               .institution = d.institution,
-                               .client_id = d.client_id,
-                               .type = exec_type::trade,
-                               .status = d.open == quantity{0} ? order_status::filled : order_status::partially_filled,
-                               .side = d.side,
-                               .ord_type = d.type,
-                               .tif = d.tif,
-                               .order_price = d.px,
-                               .order_qty = d.cum + d.open,
-                               .last_price = px,
-                               .last_qty = qty,
-                               .cum_qty = d.cum,
-                               .open_qty = d.open,
-                               .trade = id,
-                               .reason = reject_reason::none,
-                           });
+[[gnu::always_inline]] inline void order_book::emit_fill(const order_data& d, price px, quantity qty, trade_id id) {
+  ctx_.events.emplace_back(std::in_place_type<execution_report>, ++sequence_, ctx_.now, definition_.id, d.id,
+                           d.institution, d.client_id, exec_type::trade,
+                           d.open == quantity{0} ? order_status::filled : order_status::partially_filled, d.side,
+                           d.type, d.tif, d.px, d.cum + d.open, px, qty, d.cum, d.open, id, reject_reason::none);
 }
 
 void order_book::emit_reject(const order_node* order, institution_id institution, client_order_id id,
@@ -275,7 +241,7 @@ void order_book::rest(std::uint32_t slot) {
   ++orders_;
 }
 
-void order_book::unlink(std::uint32_t slot) noexcept {
+[[gnu::always_inline]] inline void order_book::unlink(std::uint32_t slot) noexcept {
   order_node& n = ctx_.pool[slot];
   price_level& lv = levels_[n.level];
   if (n.prev != nil) {
@@ -296,14 +262,14 @@ void order_book::unlink(std::uint32_t slot) noexcept {
   n.level = nil;
 }
 
-void order_book::forget(std::uint32_t slot) noexcept {
+[[gnu::always_inline]] inline void order_book::forget(std::uint32_t slot) noexcept {
   const order_node& n = ctx_.pool[slot];
   ctx_.live_by_client.erase(detail::client_key{n.d.institution, n.d.client_id});
   ctx_.live_by_id.erase(n.d.id);
   ctx_.pool.release(slot);
 }
 
-void order_book::remove_resting(std::uint32_t slot) noexcept {
+[[gnu::always_inline]] inline void order_book::remove_resting(std::uint32_t slot) noexcept {
   unlink(slot);
   forget(slot);
 }
@@ -372,18 +338,9 @@ bool order_book::match(order_data& in) {
         if (interest_.trades) {
           const order_data& buyer = in.side == side::buy ? in : resting.d;
           const order_data& seller = in.side == side::buy ? resting.d : in;
-          ctx_.events.emplace_back(std::in_place_type<trade>,
-                                   trade{
-                                       .sequence = ++sequence_,
-                                       .time = ctx_.now,
-                                       .id = tid,
-                                       .instrument = definition_.id,
-                                       .px = lv.px,
-                                       .qty = q,
-                                       .aggressor = in.side,
-                                       .buy = trade_party{buyer.id, buyer.institution, buyer.client_id},
-                                       .sell = trade_party{seller.id, seller.institution, seller.client_id},
-                                   });
+          ctx_.events.emplace_back(std::in_place_type<trade>, ++sequence_, ctx_.now, tid, definition_.id, lv.px, q,
+                                   in.side, trade_party{buyer.id, buyer.institution, buyer.client_id},
+                                   trade_party{seller.id, seller.institution, seller.client_id});
         }
 
         emit_fill(in, lv.px, q, tid);
