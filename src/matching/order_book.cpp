@@ -368,8 +368,11 @@ void order_book::add(order_data in) {
     emit_exec(in, exec_type::expired, order_status::expired);
     return;
   }
-  if (match(in) || in.open == quantity{0}) {
-    return;
+  // Most new orders cross nothing: that is checked here, without match()'s call and frame.
+  if (const levels& opp = side_levels(opposite(in.side)); !opp.empty() && crosses(in, levels_[opp.back().index].px)) {
+    if (match(in) || in.open == quantity{0}) {
+      return;
+    }
   }
   if (in.type == order_type::market || in.tif != time_in_force::gtc) {
     emit_exec(in, exec_type::expired, order_status::expired);
