@@ -311,7 +311,8 @@ void order_matcher::process(const replace_request& request) {
 // ---------------------------------------------------------------------------------------------
 // Delivery
 
-void order_matcher::dispatch() {
+// Inline in each submit(): its call and frame were about 16 instructions a request.
+[[gnu::always_inline]] inline void order_matcher::dispatch() {
   struct reset {
     order_matcher& m;
     ~reset() {
