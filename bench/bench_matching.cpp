@@ -3,6 +3,8 @@
 //
 //   BM_matching_add/N        a limit order that does not cross, into a book of N resting orders
 //   BM_matching_add_match/N  an IOC order that trades against one resting order at the best level
+//   BM_matching_sweep/N/F    an IOC order that takes the F orders of the best level, then the F
+//                            limit orders that restore that level (timed together)
 //   BM_matching_cancel/N     cancel of a random resting order
 //   BM_matching_replace/N    replace of a random resting order (new price or new quantity)
 //   BM_matching_mixed/N/M    the replay mix: 40% new (a tenth marketable), 40% cancel, 20% replace;
@@ -161,6 +163,42 @@ void BM_matching_add_match(benchmark::State& state) {
       for (auto& a : aggressors) {
         a.id = f.next_id(a.institution);
       }
+      i = 0;
+      state.ResumeTiming();
+    }
+  }
+  state.SetItemsProcessed(state.iterations());
+  benchmark::DoNotOptimize(f.listener.sum_);
+}
+
+void BM_matching_sweep(benchmark::State& state) {
+  // A level of F orders of 10 just outside the book's best: each iteration an IOC takes all of
+  // them (F fills: 3F events, F removals), then F new orders rebuild it, so the book keeps its shape.
+  fixture f{state.range(0), false, trades_only};
+  const auto fills = static_cast<std::int64_t>(state.range(1));
+  const std::int64_t px = mid; // inside the spread: bids end at mid - 1, asks start at mid + 1
+  std::vector<new_order_request> requests;
+  const auto prepare = [&] {
+    requests.clear();
+    for (std::size_t k = 0; k < 1024; ++k) {
+      const side s = k % 2 == 0 ? side::buy : side::sell;
+      for (std::int64_t n = 0; n < fills; ++n) {
+        const institution_id who = f.pick_institution();
+        requests.push_back(limit(who, f.next_id(who), s, px, 10));
+      }
+      const institution_id who = institution_id{institutions}; // trades with everyone (no self-trade prevention)
+      requests.push_back(limit(who, f.next_id(who), opposite(s), px, 10 * fills, time_in_force::ioc));
+    }
+  };
+  prepare();
+  std::size_t i = 0;
+  for (auto _ : state) {
+    for (std::int64_t n = 0; n <= fills; ++n) {
+      f.matcher.submit(requests[i++]);
+    }
+    if (i == requests.size()) {
+      state.PauseTiming();
+      prepare();
       i = 0;
       state.ResumeTiming();
     }
@@ -404,6 +442,7 @@ void BM_matching_mixed_latency(benchmark::State& state) {
 
 BENCHMARK(BM_matching_add)->Arg(10)->Arg(1'000)->Arg(100'000);
 BENCHMARK(BM_matching_add_match)->Arg(10)->Arg(1'000)->Arg(100'000);
+BENCHMARK(BM_matching_sweep)->ArgsProduct({{1'000}, {1, 5, 20}});
 BENCHMARK(BM_matching_cancel)->Arg(10)->Arg(1'000)->Arg(100'000);
 BENCHMARK(BM_matching_replace)->Arg(10)->Arg(1'000)->Arg(100'000);
 BENCHMARK(BM_matching_mixed)->ArgsProduct({{1'000, 100'000}, {1, 0}});
