@@ -6,10 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "minibroker/core/detail/page_memory.hpp"
-#include "minibroker/store/detail/ring.hpp"
 #include "minibroker/store/timetable.hpp"
-#include "page_faults.hpp"
 
 using namespace minibroker;
 using namespace std::chrono_literals;
@@ -315,71 +312,4 @@ TEST_CASE("timetable: matches a sorted-vector model under late rows and retentio
   CHECK(table.stats().evicted_by_rows > 0);
   CHECK(table.stats().evicted_by_age > 0);
   CHECK(table.stats().rejected_too_old > 0);
-}
-
-TEST_CASE("A reserved ring holds that many entries without growing, through wrap-around", "[store][ring]") {
-  store_detail::ring<std::uint64_t> r;
-  r.reserve(1000);
-  const std::size_t capacity = r.capacity();
-  CHECK(capacity == 1024);
-  for (std::uint64_t i = 0; i < 600; ++i) {
-    r.push_back(i);
-  }
-  for (int i = 0; i < 500; ++i) {
-    r.pop_front();
-  }
-  for (std::uint64_t i = 600; i < 1500; ++i) { // the entries wrap past the buffer's end
-    r.push_back(i);
-  }
-  CHECK(r.capacity() == capacity);
-  REQUIRE(r.size() == 1000);
-  for (std::size_t i = 0; i < r.size(); ++i) {
-    REQUIRE(r[i] == 500 + i);
-  }
-  r.reserve(5000); // growing a wrapped ring keeps its order
-  CHECK(r.capacity() == 8192);
-  REQUIRE(r.size() == 1000);
-  CHECK(r.front() == 500);
-  CHECK(r.back() == 1499);
-}
-
-TEST_CASE("A growing ring has the buffer it grows into faulted in ahead, so the copy into it faults almost no page",
-          "[store][ring]") {
-  store_detail::ring<std::uint64_t> r;
-  constexpr std::size_t capacity = std::size_t{1} << 18; // 2 MiB of entries
-  r.reserve(capacity);
-  while (r.size() < capacity) { // three quarters on, the next buffer (4 MiB) is prepared
-    r.push_back(r.size());
-  }
-  core_detail::wait_for_populate();
-  const long faults_before = test::minor_faults_of_this_thread();
-  r.push_back(r.size()); // grows: copies 2 MiB into the prepared buffer
-  // Of 512 pages the copy writes; one for the entry after them.
-  CHECK(test::minor_faults_of_this_thread() - faults_before <=
-        4 + test::sanitizer_shadow_faults(2 * capacity * sizeof(std::uint64_t)));
-  CHECK(r.capacity() == 2 * capacity);
-  for (std::size_t i = 0; i < r.size(); i += 4099) {
-    REQUIRE(r[i] == i);
-  }
-}
-
-TEST_CASE("A small growing ring has its next buffer faulted in ahead too", "[store][ring]") {
-  store_detail::ring<std::uint64_t> r;
-  constexpr std::size_t capacity = 4096; // 32 KiB: it grows into 64 KiB from the heap, not a page block
-  r.reserve(capacity);
-  while (r.size() < capacity) { // three quarters on, the next buffer is prepared
-    r.push_back(r.size());
-  }
-  core_detail::wait_for_populate();
-  const long faults_before = test::minor_faults_of_this_thread();
-  while (r.size() < capacity + capacity / 2) { // the copy, then entries into pages not yet written
-    r.push_back(r.size());
-  }
-  // A heap block need not start or end on a page: the partial pages at its ends are not populated.
-  CHECK(test::minor_faults_of_this_thread() - faults_before <=
-        3 + test::sanitizer_shadow_faults(2 * capacity * sizeof(std::uint64_t)) + test::sanitizer_heap_faults());
-  CHECK(r.capacity() == 2 * capacity);
-  for (std::size_t i = 0; i < r.size(); i += 97) {
-    REQUIRE(r[i] == i);
-  }
 }
