@@ -83,6 +83,44 @@ private:
   std::vector<std::unique_ptr<routing_table>> tables_;
 };
 
+// Copies the payload and the key into each of queues (moving them into the last) and counts.
+publish_receipt deliver(const clock& clk, local_topic& topic, const route& queues, shared_key key,
+                        const payload_type& type, void* payload) {
+  publish_receipt receipt;
+  receipt.sequence = topic.sequence.fetch_add(1, std::memory_order_relaxed) + 1;
+  if (queues.empty()) {
+    topic.unroutable.fetch_add(1, std::memory_order_relaxed);
+    return receipt;
+  }
+  std::size_t last = queues.size();
+  for (std::size_t i = queues.size(); i-- > 0;) {
+    if (queues[i]->type == &type) {
+      last = i;
+      break;
+    }
+  }
+  const timestamp now = clk.now();
+  for (std::size_t i = 0; i < queues.size(); ++i) {
+    local_queue& queue = *queues[i];
+    if (queue.type != &type) {
+      queue.count_type_mismatch();
+      ++receipt.type_mismatched;
+      continue;
+    }
+    // The last queue takes the payload and the key's reference by move; the others copy them.
+    const bool move = i == last;
+    const bool accepted = queue.push([&](void* slot) {
+      type.construct(slot, payload, move);
+      message_header& header = type.header(slot);
+      header.routing_key = move ? std::move(key) : key;
+      header.sequence = receipt.sequence;
+      header.published_at = now;
+    });
+    ++(accepted ? receipt.enqueued : receipt.rejected);
+  }
+  return receipt;
+}
+
 } // namespace detail
 
 class in_memory_bus::impl {
@@ -183,45 +221,20 @@ boost::system::result<publish_receipt> in_memory_bus::do_publish(detail::topic_h
     topic.refused.fetch_add(1, std::memory_order_relaxed);
     return bus_error::key_too_long;
   }
+  const detail::routing_table& table = topic.table();
+  // A key the route cache holds (the steady state) needs no scratch space.
+  if (const auto hit = table.find(routing_key); hit.queues != nullptr) [[likely]] {
+    return detail::deliver(impl_->clock_, topic, *hit.queues, shared_key{*hit.key}, type, payload);
+  }
   // The walk's scratch space, per thread; taken out so that a nested publish gets its own.
   thread_local detail::route scratch_store;
   detail::route scratch = std::move(scratch_store);
-  const auto [queues, cached_key] = topic.table().lookup(routing_key, scratch);
-
-  publish_receipt receipt;
-  receipt.sequence = topic.sequence.fetch_add(1, std::memory_order_relaxed) + 1;
-  if (queues.empty()) {
-    topic.unroutable.fetch_add(1, std::memory_order_relaxed);
-    scratch_store = std::move(scratch);
-    return receipt;
-  }
-  std::size_t last = queues.size();
-  for (std::size_t i = queues.size(); i-- > 0;) {
-    if (queues[i]->type == &type) {
-      last = i;
-      break;
-    }
-  }
-  const timestamp now = impl_->clock_.now();
+  const auto [queues, cached_key] = table.lookup(routing_key, scratch);
   // One text for every queue's copy: the route cache's, or made here for a key it does not hold.
-  const shared_key key{cached_key != nullptr ? *cached_key : std::make_shared<const std::string>(routing_key)};
-  for (std::size_t i = 0; i < queues.size(); ++i) {
-    detail::local_queue& queue = *queues[i];
-    if (queue.type != &type) {
-      queue.count_type_mismatch();
-      ++receipt.type_mismatched;
-      continue;
-    }
-    const bool move = i == last;
-    const bool accepted = queue.push([&](void* slot) {
-      type.construct(slot, payload, move);
-      message_header& header = type.header(slot);
-      header.routing_key = key;
-      header.sequence = receipt.sequence;
-      header.published_at = now;
-    });
-    ++(accepted ? receipt.enqueued : receipt.rejected);
-  }
+  const publish_receipt receipt = detail::deliver(
+      impl_->clock_, topic, *queues,
+      shared_key{cached_key != nullptr ? *cached_key : std::make_shared<const std::string>(routing_key)}, type,
+      payload);
   scratch_store = std::move(scratch);
   return receipt;
 }

@@ -187,20 +187,29 @@ const routing_table::cache_entry* routing_table::remember(std::size_t hash, std:
   }
 }
 
+routing_table::resolved routing_table::find(std::string_view routing_key) const noexcept {
+  if (cache_) {
+    if (const cache_entry* e = cached(key_hash(routing_key), routing_key)) {
+      return {&e->queues, &e->key};
+    }
+  }
+  return {};
+}
+
 routing_table::resolved routing_table::lookup(std::string_view routing_key, route& scratch) const {
   if (!cache_) {
     match(routing_key, scratch);
-    return {scratch, nullptr};
+    return {&scratch, nullptr};
   }
   const std::size_t hash = key_hash(routing_key);
   if (const cache_entry* e = cached(hash, routing_key)) {
-    return {e->queues, &e->key};
+    return {&e->queues, &e->key};
   }
   match(routing_key, scratch);
   if (const cache_entry* e = remember(hash, routing_key, scratch)) {
-    return {e->queues, &e->key};
+    return {&e->queues, &e->key};
   }
-  return {scratch, nullptr};
+  return {&scratch, nullptr};
 }
 
 } // namespace minibroker::bus::detail

@@ -4,7 +4,7 @@
 // without a lock: entries are only ever added (compare-and-swap into an open-addressing table that
 // never gets more than half full) and live as long as the table.
 //
-// Thread safety: lookup() from any thread at once.
+// Thread safety: find() and lookup() from any thread at once.
 
 #include <atomic>
 #include <cstddef>
@@ -38,13 +38,15 @@ public:
   routing_table& operator=(const routing_table&) = delete;
   ~routing_table();
 
-  // The queues a routing key reaches, and the key's shared text when the cache holds it. The
-  // queues are the cache's, or scratch when the cache is full (or off) and does not know the key;
-  // then the text is null.
+  // The queues a routing key reaches, and the key's shared text when the cache holds it.
   struct resolved {
-    const route& queues;
-    const std::shared_ptr<const std::string>* key;
+    const route* queues = nullptr;
+    const std::shared_ptr<const std::string>* key = nullptr;
   };
+  // The cache's answer alone: queues is null when the cache is off or does not know the key.
+  [[nodiscard]] resolved find(std::string_view routing_key) const noexcept;
+  // The cache's answer, or the walk's (then cached if there is room). The queues are the cache's,
+  // or scratch when the cache is full (or off) and does not know the key; then the text is null.
   resolved lookup(std::string_view routing_key, route& scratch) const;
 
   // The trie walk alone (no cache).
