@@ -12,41 +12,6 @@
 #include "words.hpp"
 
 namespace minibroker::bus::detail {
-namespace {
-
-// The route cache's hash of a routing key: a few multiplies over 8-byte words, inline (keys are
-// short; std::hash's out-of-line _Hash_bytes was 2.7% of the pipeline). Mixed down to the low bits,
-// which index the cache.
-std::size_t key_hash(std::string_view key) noexcept {
-  constexpr std::uint64_t k = 0x9e3779b97f4a7c15ULL;
-  const char* p = key.data();
-  std::size_t n = key.size();
-  std::uint64_t h = (n + 1) * k;
-  const auto mix = [&](std::uint64_t w) {
-    h = (h ^ w) * k;
-    h ^= h >> 29;
-  };
-  if (n >= 8) {
-    for (; n > 8; p += 8, n -= 8) {
-      std::uint64_t w = 0;
-      std::memcpy(&w, p, 8);
-      mix(w);
-    }
-    std::uint64_t w = 0; // the last 8 bytes, overlapping the word before when n < 8 was left
-    std::memcpy(&w, key.data() + key.size() - 8, 8);
-    mix(w);
-  } else {
-    std::uint64_t w = 0;
-    for (std::size_t i = 0; i < n; ++i) {
-      w |= std::uint64_t{static_cast<unsigned char>(p[i])} << (8 * i);
-    }
-    mix(w);
-  }
-  h *= k;
-  return static_cast<std::size_t>(h ^ (h >> 32));
-}
-
-} // namespace
 
 bool binding_less::operator()(const std::pair<std::string, local_queue*>& a,
                               const std::pair<std::string, local_queue*>& b) const {
@@ -154,18 +119,6 @@ void routing_table::match(std::string_view routing_key, route& out) const {
   }
 }
 
-const routing_table::cache_entry* routing_table::cached(std::size_t hash, std::string_view key) const noexcept {
-  for (std::size_t i = hash & cache_mask_;; i = (i + 1) & cache_mask_) {
-    const cache_entry* e = cache_[i].load(std::memory_order_acquire);
-    if (e == nullptr) {
-      return nullptr;
-    }
-    if (e->hash == hash && *e->key == key) {
-      return e;
-    }
-  }
-}
-
 const routing_table::cache_entry* routing_table::remember(std::size_t hash, std::string_view key, route queues) const {
   if (cache_count_.load(std::memory_order_relaxed) >= cache_limit_) {
     return nullptr;
@@ -185,15 +138,6 @@ const routing_table::cache_entry* routing_table::remember(std::size_t hash, std:
       return seen; // another publisher cached the same key
     }
   }
-}
-
-routing_table::resolved routing_table::find(std::string_view routing_key) const noexcept {
-  if (cache_) {
-    if (const cache_entry* e = cached(key_hash(routing_key), routing_key)) {
-      return {&e->queues, &e->key};
-    }
-  }
-  return {};
 }
 
 routing_table::resolved routing_table::lookup(std::string_view routing_key, route& scratch) const {
