@@ -632,6 +632,97 @@ TEST_CASE("bus: several publisher threads, one consumer: every message delivered
   CHECK(s.topic_stats_of("T").published == publishers * per_publisher + retries.load());
 }
 
+TEST_CASE("bus: messages published between a queue's batches come out after the ones waiting, in order",
+          "[bus][batch]") {
+  scenario s{in_memory_bus_config{{}, 3, 4096}};
+  auto topic = s.topic("T");
+  auto q = s.queue<int>("Q");
+  s.bind(q, topic, "#");
+  auto seen = s.record(q);
+  for (int i = 0; i < 5; ++i) {
+    s.publish(topic, "k", i);
+  }
+  CHECK(s.io.run_one() == 1); // 0, 1, 2 handled; 3 and 4 still wait
+  for (int i = 5; i < 9; ++i) {
+    s.publish(topic, "k", i); // these wait behind 3 and 4
+  }
+  s.io.run();
+  REQUIRE(seen->size() == 9);
+  for (int i = 0; i < 9; ++i) {
+    CHECK((*seen)[static_cast<std::size_t>(i)].payload == i);
+  }
+  check_invariant(s.stats_of("Q"));
+}
+
+TEST_CASE("bus: a burst of thousands of messages comes out in order, with more published between batches",
+          "[bus][batch]") {
+  scenario s{in_memory_bus_config{{}, 300, 4096}};
+  auto topic = s.topic("T");
+  auto q = s.queue<int>("Q", {.capacity = 8192});
+  s.bind(q, topic, "#");
+  auto seen = s.record(q);
+  int next = 0;
+  for (; next < 2500; ++next) {
+    s.publish(topic, "k", next);
+  }
+  CHECK(s.io.run_one() == 1); // one batch of 300 taken from the 2,500
+  for (; next < 5000; ++next) {
+    s.publish(topic, "k", next);
+  }
+  s.io.run();
+  REQUIRE(seen->size() == 5000);
+  int out_of_order = 0;
+  for (int i = 0; i < 5000; ++i) {
+    out_of_order += (*seen)[static_cast<std::size_t>(i)].payload == i ? 0 : 1;
+  }
+  CHECK(out_of_order == 0);
+  check_invariant(s.stats_of("Q"));
+}
+
+TEST_CASE("bus: several publisher threads, one consumer: each publisher's messages arrive in its order",
+          "[bus][threads]") {
+  constexpr int publishers = 3;
+  constexpr int per_publisher = 20000;
+  scenario s{in_memory_bus_config{{}, 16, 4096}};
+  auto topic = s.topic("T");
+  auto q = s.queue<tick>("Q", {.capacity = 256});
+  s.bind(q, topic, "#");
+
+  std::vector<int> next(publishers, 0);
+  int out_of_order = 0;
+  int delivered = 0;
+  auto work = boost::asio::make_work_guard(s.io);
+  REQUIRE(s.bus_.subscribe(q, s.io.get_executor(), [&](message<tick>& m) {
+    int& expected = next[static_cast<std::size_t>(m.payload.publisher)];
+    out_of_order += m.payload.index == expected ? 0 : 1;
+    expected = m.payload.index + 1;
+    if (++delivered == publishers * per_publisher) {
+      work.reset();
+    }
+  }));
+  std::vector<std::thread> threads;
+  for (int p = 0; p < publishers; ++p) {
+    threads.emplace_back([&, p] {
+      for (int i = 0; i < per_publisher; ++i) {
+        while (true) {
+          auto r = s.bus_.publish(topic, "k", tick{p, i});
+          if (r && r->enqueued == 1) {
+            break;
+          }
+          std::this_thread::yield(); // full: back-pressure, try again
+        }
+      }
+    });
+  }
+  s.io.run();
+  for (auto& t : threads) {
+    t.join();
+  }
+  CHECK(out_of_order == 0);
+  CHECK(delivered == publishers * per_publisher);
+  check_invariant(s.stats_of("Q"));
+}
+
 TEST_CASE("bus: a consumer that publishes to a queue on its own executor sees its messages after it returns, in order",
           "[bus][continuation]") {
   scenario s;
