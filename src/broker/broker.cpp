@@ -31,7 +31,7 @@ broker::broker(boost::asio::io_context& io, const clock& clock, market_data_feed
 
 broker::broker(const boost::asio::any_io_executor& executor, const clock& clock, market_data_feed& feed,
                order_gateway& gateway, broker_config config)
-    : config_(checked(std::move(config), gateway)), executor_(executor), feed_(feed), gateway_(gateway),
+    : config_(checked(std::move(config), gateway)), executor_(executor), feed_(feed),
       bus_(std::make_unique<bus::in_memory_bus>(clock, bus::in_memory_bus_config{.log = config_.log})),
       topology_(declare(*bus_, config_)), consumer_(clock, config_.instruments_retention, config_.quotes_retention),
       connector_(*bus_, topology_.market_data),

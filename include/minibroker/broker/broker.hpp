@@ -113,7 +113,6 @@ private:
   broker_config config_;
   boost::asio::any_io_executor executor_;
   market_data_feed& feed_;
-  order_gateway& gateway_;
   // Declared before the components that publish on it and destroyed after them.
   std::unique_ptr<bus::in_memory_bus> bus_;
   topology topology_;
