@@ -32,7 +32,8 @@ broker::broker(boost::asio::io_context& io, const clock& clock, market_data_feed
 broker::broker(const boost::asio::any_io_executor& executor, const clock& clock, market_data_feed& feed,
                order_gateway& gateway, broker_config config)
     : config_(checked(std::move(config), gateway)), executor_(executor), feed_(feed),
-      bus_(std::make_unique<bus::in_memory_bus>(clock, bus::in_memory_bus_config{.log = config_.log})),
+      bus_(std::make_unique<bus::in_memory_bus>(
+          clock, bus::in_memory_bus_config{.log = config_.log, .single_threaded = config_.single_threaded})),
       topology_(declare(*bus_, config_)), consumer_(clock, config_.instruments_retention, config_.quotes_retention),
       connector_(*bus_, topology_.market_data),
       handler_(clock, config_.institution, consumer_.instruments(), orders_, *bus_, topology_.orders, config_.log),

@@ -84,6 +84,8 @@ private:
 };
 
 // Copies the payload and the key into each of queues (moving them into the last) and counts.
+// Every queue of the bus is a basic_local_queue<Threading>.
+template <typename Threading>
 publish_receipt deliver(const clock& clk, local_topic& topic, const route& queues, shared_key key,
                         const payload_type& type, void* payload) {
   publish_receipt receipt;
@@ -101,7 +103,7 @@ publish_receipt deliver(const clock& clk, local_topic& topic, const route& queue
   }
   const timestamp now = clk.now();
   for (std::size_t i = 0; i < queues.size(); ++i) {
-    local_queue& queue = *queues[i];
+    auto& queue = static_cast<basic_local_queue<Threading>&>(*queues[i]);
     if (queue.type != &type) {
       queue.count_type_mismatch();
       ++receipt.type_mismatched;
@@ -119,6 +121,36 @@ publish_receipt deliver(const clock& clk, local_topic& topic, const route& queue
     ++(accepted ? receipt.enqueued : receipt.rejected);
   }
   return receipt;
+}
+
+template <typename Threading>
+publish_receipt route_and_deliver(const clock& clk, local_topic& topic, std::string_view routing_key,
+                                  const payload_type& type, void* payload) {
+  const routing_table& table = topic.table();
+  // A key the route cache holds (the steady state) needs no scratch space.
+  if (const auto hit = table.find(routing_key); hit.queues != nullptr) [[likely]] {
+    return deliver<Threading>(clk, topic, *hit.queues, shared_key{*hit.key}, type, payload);
+  }
+  // The walk's scratch space, per thread; taken out so that a nested publish gets its own.
+  thread_local route scratch_store;
+  route scratch = std::move(scratch_store);
+  const auto [queues, cached_key] = table.lookup(routing_key, scratch);
+  // One text for every queue's copy: the route cache's, or made here for a key it does not hold.
+  const publish_receipt receipt = deliver<Threading>(
+      clk, topic, *queues,
+      shared_key{cached_key != nullptr ? *cached_key : std::make_shared<const std::string>(routing_key)}, type,
+      payload);
+  scratch_store = std::move(scratch);
+  return receipt;
+}
+
+template <typename Threading>
+std::shared_ptr<local_queue>
+make_queue(const void* owner_bus, std::string_view name, const payload_type& type, const queue_options& options,
+           std::uint32_t order, const std::shared_ptr<local_queue>& dead_letter, const in_memory_bus_config& config) {
+  return std::make_shared<basic_local_queue<Threading>>(
+      owner_bus, std::string(name), type, options, order,
+      std::static_pointer_cast<basic_local_queue<Threading>>(dead_letter), config.log, config.drain_batch);
 }
 
 } // namespace detail
@@ -187,9 +219,12 @@ in_memory_bus::do_declare_queue(std::string_view name, const queue_options& opti
     }
     dead_letter = it->second->shared_from_this();
   }
-  auto queue = std::make_shared<detail::local_queue>(
-      this, std::string(name), type, options, static_cast<std::uint32_t>(impl_->queues_.size()), std::move(dead_letter),
-      impl_->config_.log, impl_->config_.drain_batch);
+  const auto order = static_cast<std::uint32_t>(impl_->queues_.size());
+  auto queue = impl_->config_.single_threaded
+                   ? detail::make_queue<detail::single_thread_threading>(this, name, type, options, order, dead_letter,
+                                                                         impl_->config_)
+                   : detail::make_queue<detail::concurrent_threading>(this, name, type, options, order, dead_letter,
+                                                                      impl_->config_);
   impl_->queues_.push_back(queue);
   impl_->queue_by_name_.emplace(std::string(name), queue.get());
   return queue.get();
@@ -221,22 +256,11 @@ boost::system::result<publish_receipt> in_memory_bus::do_publish(detail::topic_h
     topic.refused.fetch_add(1, std::memory_order_relaxed);
     return bus_error::key_too_long;
   }
-  const detail::routing_table& table = topic.table();
-  // A key the route cache holds (the steady state) needs no scratch space.
-  if (const auto hit = table.find(routing_key); hit.queues != nullptr) [[likely]] {
-    return detail::deliver(impl_->clock_, topic, *hit.queues, shared_key{*hit.key}, type, payload);
-  }
-  // The walk's scratch space, per thread; taken out so that a nested publish gets its own.
-  thread_local detail::route scratch_store;
-  detail::route scratch = std::move(scratch_store);
-  const auto [queues, cached_key] = table.lookup(routing_key, scratch);
-  // One text for every queue's copy: the route cache's, or made here for a key it does not hold.
-  const publish_receipt receipt = detail::deliver(
-      impl_->clock_, topic, *queues,
-      shared_key{cached_key != nullptr ? *cached_key : std::make_shared<const std::string>(routing_key)}, type,
-      payload);
-  scratch_store = std::move(scratch);
-  return receipt;
+  return impl_->config_.single_threaded
+             ? detail::route_and_deliver<detail::single_thread_threading>(impl_->clock_, topic, routing_key, type,
+                                                                          payload)
+             : detail::route_and_deliver<detail::concurrent_threading>(impl_->clock_, topic, routing_key, type,
+                                                                       payload);
 }
 
 boost::system::result<void> in_memory_bus::do_subscribe(detail::queue_handle* queue,

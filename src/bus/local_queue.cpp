@@ -16,7 +16,8 @@ namespace {
 
 constexpr std::size_t round_up(std::size_t n, std::size_t align) noexcept { return (n + align - 1) / align * align; }
 
-void update_max(std::atomic<std::uint64_t>& max, std::uint64_t value) noexcept {
+template <typename Atomic>
+void update_max(Atomic& max, std::uint64_t value) noexcept {
   std::uint64_t seen = max.load(std::memory_order_relaxed);
   while (value > seen && !max.compare_exchange_weak(seen, value, std::memory_order_relaxed)) {
   }
@@ -25,10 +26,16 @@ void update_max(std::atomic<std::uint64_t>& max, std::uint64_t value) noexcept {
 } // namespace
 
 local_queue::local_queue(const void* owner_bus, std::string queue_name, const payload_type& payload,
-                         queue_options options, std::uint32_t order_, std::shared_ptr<local_queue> dead_letter,
-                         logger log, std::size_t drain_batch)
-    : queue_handle{owner_bus, std::move(queue_name), &payload}, order(order_), type_(payload),
-      options_(std::move(options)), dead_letter_(std::move(dead_letter)), log_(std::move(log)),
+                         queue_options options, std::uint32_t order_)
+    : queue_handle{owner_bus, std::move(queue_name), &payload}, order(order_), options_(std::move(options)) {}
+
+template <typename Threading>
+basic_local_queue<Threading>::basic_local_queue(const void* owner_bus, std::string queue_name,
+                                                const payload_type& payload, queue_options options,
+                                                std::uint32_t order_, std::shared_ptr<basic_local_queue> dead_letter,
+                                                logger log, std::size_t drain_batch)
+    : local_queue(owner_bus, std::move(queue_name), payload, std::move(options), order_), type_(payload),
+      dead_letter_(std::move(dead_letter)), log_(std::move(log)),
       slot_align_(std::max({payload.align, alignof(std::atomic<std::uint32_t>), alignof(std::max_align_t)})),
       free_head_(no_slot), batch_(std::max<std::size_t>(drain_batch, 1)) {
   MINIBROKER_ASSERT(options_.capacity >= 1 && options_.capacity <= max_capacity);
@@ -41,7 +48,8 @@ local_queue::local_queue(const void* owner_bus, std::string queue_name, const pa
   }
 }
 
-local_queue::~local_queue() {
+template <typename Threading>
+basic_local_queue<Threading>::~basic_local_queue() {
   // No drain is pending (it would hold a reference), so whatever waits is ours to destroy.
   std::uint32_t index = 0;
   while (ready_.try_dequeue(index)) {
@@ -56,7 +64,8 @@ local_queue::~local_queue() {
   }
 }
 
-std::uint32_t local_queue::pop_free() noexcept {
+template <typename Threading>
+std::uint32_t basic_local_queue<Threading>::pop_free() noexcept {
   std::uint64_t head = free_head_.load(std::memory_order_acquire);
   while (true) {
     const auto index = static_cast<std::uint32_t>(head);
@@ -73,7 +82,8 @@ std::uint32_t local_queue::pop_free() noexcept {
   }
 }
 
-void local_queue::push_free(const std::uint32_t* indices, std::size_t n) noexcept {
+template <typename Threading>
+void basic_local_queue<Threading>::push_free(const std::uint32_t* indices, std::size_t n) noexcept {
   if (n == 0) {
     return;
   }
@@ -81,13 +91,15 @@ void local_queue::push_free(const std::uint32_t* indices, std::size_t n) noexcep
   push_chain(indices[0], indices[n - 1]);
 }
 
-void local_queue::link_chain(const std::uint32_t* indices, std::size_t n) noexcept {
+template <typename Threading>
+void basic_local_queue<Threading>::link_chain(const std::uint32_t* indices, std::size_t n) noexcept {
   for (std::size_t i = 0; i + 1 < n; ++i) {
     link(indices[i]).store(indices[i + 1], std::memory_order_relaxed);
   }
 }
 
-void local_queue::push_chain(std::uint32_t first, std::uint32_t last) noexcept {
+template <typename Threading>
+void basic_local_queue<Threading>::push_chain(std::uint32_t first, std::uint32_t last) noexcept {
   std::atomic<std::uint32_t>& last_link = link(last);
   std::uint64_t head = free_head_.load(std::memory_order_relaxed);
   while (true) {
@@ -100,7 +112,8 @@ void local_queue::push_chain(std::uint32_t first, std::uint32_t last) noexcept {
   }
 }
 
-std::uint32_t local_queue::take_slot() {
+template <typename Threading>
+std::uint32_t basic_local_queue<Threading>::take_slot() {
   const std::uint32_t index = pop_free();
   if (index != no_slot || fully_allocated_.load(std::memory_order_acquire)) {
     return index;
@@ -108,7 +121,8 @@ std::uint32_t local_queue::take_slot() {
   return grow();
 }
 
-std::uint32_t local_queue::grow() {
+template <typename Threading>
+std::uint32_t basic_local_queue<Threading>::grow() {
   std::lock_guard lock(grow_mutex_);
   if (const std::uint32_t index = pop_free(); index != no_slot) {
     return index;
@@ -137,7 +151,8 @@ std::uint32_t local_queue::grow() {
   return first;
 }
 
-void local_queue::reserve_first_chunk() {
+template <typename Threading>
+void basic_local_queue<Threading>::reserve_first_chunk() {
   {
     std::lock_guard lock(grow_mutex_);
     if (allocated_ != 0) {
@@ -150,7 +165,8 @@ void local_queue::reserve_first_chunk() {
   }
 }
 
-void local_queue::accepted() {
+template <typename Threading>
+void basic_local_queue<Threading>::accepted() {
   const std::uint64_t before = count_.fetch_add(1, std::memory_order_acq_rel);
   update_max(max_depth_, (before & ~unsubscribed_bit) + 1);
   if (before == 0) {
@@ -158,7 +174,8 @@ void local_queue::accepted() {
   }
 }
 
-void local_queue::schedule_drain() {
+template <typename Threading>
+void basic_local_queue<Threading>::schedule_drain() {
   // Inside a drain on the same executor, this drain runs as its continuation (continuation.hpp);
   // otherwise what post() does, without building the never-blocking executor anew on each call.
   if (drain_scope::open_for(executor_)) {
@@ -168,20 +185,27 @@ void local_queue::schedule_drain() {
   post_drain();
 }
 
-void local_queue::post_drain() {
-  executor_.execute([self = shared_from_this()] { self->drain_in_scope(); });
+template <typename Threading>
+void basic_local_queue<Threading>::post_drain() {
+  executor_.execute(
+      [self = std::static_pointer_cast<basic_local_queue>(shared_from_this())] { self->drain_in_scope(); });
 }
 
-void local_queue::drain_continuation(void* self) { static_cast<local_queue*>(self)->drain(); }
+template <typename Threading>
+void basic_local_queue<Threading>::drain_continuation(void* self) {
+  static_cast<basic_local_queue*>(self)->drain();
+}
 
-void local_queue::drain_in_scope() {
+template <typename Threading>
+void basic_local_queue<Threading>::drain_in_scope() {
   drain_scope scope(executor_);
   drain();
   scope.run_continuations();
 }
 
-boost::system::result<void> local_queue::subscribe(const boost::asio::any_io_executor& executor,
-                                                   erased_handler handler) {
+template <typename Threading>
+boost::system::result<void> basic_local_queue<Threading>::subscribe(const boost::asio::any_io_executor& executor,
+                                                                    erased_handler handler) {
   {
     std::lock_guard lock(subscribe_mutex_);
     if (subscribed_) {
@@ -203,7 +227,8 @@ boost::system::result<void> local_queue::subscribe(const boost::asio::any_io_exe
   return {};
 }
 
-void local_queue::drain() {
+template <typename Threading>
+void basic_local_queue<Threading>::drain() {
   // Take no more than count_ says: an index a publisher has enqueued but not yet counted may come
   // out instead of a counted one, and count_ must never drop below zero (see the header).
   const std::uint64_t counted = count_.load(std::memory_order_acquire);
@@ -253,8 +278,9 @@ void local_queue::drain() {
   }
 }
 
-void local_queue::handler_failed(void* message, const char* what, std::uint64_t& dead_lettered,
-                                 std::uint64_t& failed) noexcept {
+template <typename Threading>
+void basic_local_queue<Threading>::handler_failed(void* message, const char* what, std::uint64_t& dead_lettered,
+                                                  std::uint64_t& failed) noexcept {
   // Nothing may escape: the consumer goes on whatever happens here.
   bool counted = false;
   try {
@@ -281,7 +307,8 @@ void local_queue::handler_failed(void* message, const char* what, std::uint64_t&
   }
 }
 
-queue_stats local_queue::stats() const {
+template <typename Threading>
+queue_stats basic_local_queue<Threading>::stats() const {
   queue_stats s;
   s.name = name;
   s.published = published_.load(std::memory_order_relaxed);
@@ -295,5 +322,8 @@ queue_stats local_queue::stats() const {
   s.max_depth = max_depth_.load(std::memory_order_relaxed);
   return s;
 }
+
+template class basic_local_queue<concurrent_threading>;
+template class basic_local_queue<single_thread_threading>;
 
 } // namespace minibroker::bus::detail

@@ -1,6 +1,8 @@
 #pragma once
-// One in-memory queue: typed slots recycled through a lock-free free list, a moodycamel
-// ConcurrentQueue of slot indices, and a consumer that drains it in batches on its executor.
+// One in-memory queue: typed slots recycled through a free list, a ready list of slot indices,
+// and a consumer that drains it in batches on its executor. How the free list, the ready list and
+// the counters synchronise is the Threading policy's (threading.hpp): lock-free for any threads,
+// or plain for one thread; the logic below is the same for both.
 //
 // Wake-ups: count_ is both the depth and the drain token. A publisher enqueues, then increments;
 // the one that moves it from 0 posts the drain. The drain takes at most count_ messages, handles
@@ -23,26 +25,47 @@
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/system/result.hpp>
-#include <concurrentqueue/concurrentqueue.h>
 
 #include "minibroker/bus/bus.hpp"
 #include "minibroker/core/log.hpp"
+#include "threading.hpp"
 
 namespace minibroker::bus::detail {
 
-class local_queue final : public queue_handle, public std::enable_shared_from_this<local_queue> {
+// What routing and declaration see of a queue, whatever its Threading.
+class local_queue : public queue_handle, public std::enable_shared_from_this<local_queue> {
 public:
   static constexpr std::size_t max_capacity = 0x7fffffff;
 
-  local_queue(const void* owner_bus, std::string queue_name, const payload_type& payload, queue_options options,
-              std::uint32_t order, std::shared_ptr<local_queue> dead_letter, logger log, std::size_t drain_batch);
   local_queue(const local_queue&) = delete;
   local_queue& operator=(const local_queue&) = delete;
-  ~local_queue();
+  virtual ~local_queue() = default;
 
   [[nodiscard]] const queue_options& options() const noexcept { return options_; }
 
+  virtual boost::system::result<void> subscribe(const boost::asio::any_io_executor& executor,
+                                                erased_handler handler) = 0;
+  [[nodiscard]] virtual queue_stats stats() const = 0;
+
   const std::uint32_t order; // declaration index: routes list queues in this order
+
+protected:
+  local_queue(const void* owner_bus, std::string queue_name, const payload_type& payload, queue_options options,
+              std::uint32_t order_);
+
+  const queue_options options_;
+};
+
+template <typename Threading>
+class basic_local_queue final : public local_queue {
+  template <typename T>
+  using atomic = typename Threading::template atomic<T>;
+
+public:
+  basic_local_queue(const void* owner_bus, std::string queue_name, const payload_type& payload, queue_options options,
+                    std::uint32_t order, std::shared_ptr<basic_local_queue> dead_letter, logger log,
+                    std::size_t drain_batch);
+  ~basic_local_queue() override;
 
   // Takes a message built by fill(void* slot) (which constructs a message of this queue's type),
   // unless the queue is full under reject_publish. Any thread.
@@ -51,9 +74,8 @@ public:
 
   void count_type_mismatch() noexcept { type_mismatched_.fetch_add(1, std::memory_order_relaxed); }
 
-  boost::system::result<void> subscribe(const boost::asio::any_io_executor& executor, erased_handler handler);
-
-  [[nodiscard]] queue_stats stats() const;
+  boost::system::result<void> subscribe(const boost::asio::any_io_executor& executor, erased_handler handler) override;
+  [[nodiscard]] queue_stats stats() const override;
 
 private:
   static constexpr std::uint32_t no_slot = 0xffffffff;
@@ -88,8 +110,7 @@ private:
   void handler_failed(void* message, const char* what, std::uint64_t& dead_lettered, std::uint64_t& failed) noexcept;
 
   const payload_type& type_;
-  const queue_options options_;
-  const std::shared_ptr<local_queue> dead_letter_;
+  const std::shared_ptr<basic_local_queue> dead_letter_;
   const logger log_;
 
   // Slots.
@@ -100,11 +121,11 @@ private:
   std::size_t chunk_count_;
   std::mutex grow_mutex_;
   std::uint32_t allocated_ = 0; // guarded by grow_mutex_
-  std::atomic<bool> fully_allocated_{false};
-  std::atomic<std::uint64_t> free_head_; // (tag << 32) | index, no_slot when empty
+  atomic<bool> fully_allocated_{false};
+  atomic<std::uint64_t> free_head_; // (tag << 32) | index, no_slot when empty
 
-  moodycamel::ConcurrentQueue<std::uint32_t> ready_;
-  std::atomic<std::uint64_t> count_{unsubscribed_bit};
+  typename Threading::ready_list ready_;
+  atomic<std::uint64_t> count_{unsubscribed_bit};
 
   // Consumer; written once by subscribe, before count_ lets anyone post a drain.
   std::mutex subscribe_mutex_;
@@ -114,18 +135,19 @@ private:
   std::vector<std::uint32_t> batch_; // the drain's, one drain at a time
 
   // Counters.
-  std::atomic<std::uint64_t> published_{0};
-  std::atomic<std::uint64_t> delivered_{0};
-  std::atomic<std::uint64_t> dropped_{0};
-  std::atomic<std::uint64_t> rejected_{0};
-  std::atomic<std::uint64_t> dead_lettered_{0};
-  std::atomic<std::uint64_t> failed_{0};
-  std::atomic<std::uint64_t> type_mismatched_{0};
-  std::atomic<std::uint64_t> max_depth_{0};
+  atomic<std::uint64_t> published_{0};
+  atomic<std::uint64_t> delivered_{0};
+  atomic<std::uint64_t> dropped_{0};
+  atomic<std::uint64_t> rejected_{0};
+  atomic<std::uint64_t> dead_lettered_{0};
+  atomic<std::uint64_t> failed_{0};
+  atomic<std::uint64_t> type_mismatched_{0};
+  atomic<std::uint64_t> max_depth_{0};
 };
 
+template <typename Threading>
 template <typename Fill>
-bool local_queue::push(Fill&& fill) {
+bool basic_local_queue<Threading>::push(Fill&& fill) {
   std::uint32_t index = take_slot();
   bool replaced = false;
   if (index == no_slot && options_.overflow == overflow_policy::drop_head) {
@@ -176,5 +198,8 @@ bool local_queue::push(Fill&& fill) {
   }
   return true;
 }
+
+extern template class basic_local_queue<concurrent_threading>;
+extern template class basic_local_queue<single_thread_threading>;
 
 } // namespace minibroker::bus::detail

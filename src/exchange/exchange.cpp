@@ -37,6 +37,9 @@ exchange_config exchange::validated(exchange_config config) {
   if (config.matcher_shards == 0) {
     throw std::invalid_argument("exchange: matcher_shards must be at least 1");
   }
+  if (config.single_threaded && config.matcher_shards != 1) {
+    throw std::invalid_argument("exchange: single_threaded needs matcher_shards = 1");
+  }
   std::unordered_set<institution_id> ids; // membership only
   for (const auto& i : config.institutions) {
     if (i.id == institution_id{}) {
@@ -51,8 +54,8 @@ exchange_config exchange::validated(exchange_config config) {
 
 exchange::exchange(boost::asio::io_context& io, scheduler& sched, exchange_config config)
     : config_(validated(std::move(config))), sched_(sched), counters_(config_.institutions),
-      bus_(sched.time(), bus::in_memory_bus_config{config_.log}), strand_(boost::asio::make_strand(io)),
-      orders_timetable_(config_.timetable), trades_timetable_(config_.timetable),
+      bus_(sched.time(), bus::in_memory_bus_config{.log = config_.log, .single_threaded = config_.single_threaded}),
+      strand_(boost::asio::make_strand(io)), orders_timetable_(config_.timetable), trades_timetable_(config_.timetable),
       producer_(producer_config(config_), sched, strand_, instruments_, quotes_),
       matchers_(sched.time(), config_.matcher, config_.matcher_shards, io, strand_, producer_.definitions(),
                 orders_timetable_, trades_timetable_, counters_, config_.log),

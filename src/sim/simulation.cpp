@@ -144,6 +144,7 @@ void simulation::impl::build() {
   ex.order_processor_queue = queue;
   ex.timetable = retention;
   ex.log = log_;
+  ex.single_threaded = settings_.threads == 1;
   const std::uint64_t total = settings_.orders;
   ex.matcher.expected_orders = std::max<std::size_t>(1024, total / settings_.institutions + 1);
   ex.matcher.expected_instruments = settings_.instruments;
@@ -176,6 +177,7 @@ void simulation::impl::build() {
     bc.instruments_retention = retention;
     bc.quotes_retention = retention;
     bc.log = log_;
+    bc.single_threaded = settings_.threads == 1;
     // On one thread the io_context itself is serial: a strand per broker would only add a lock
     // and a second hop to every message.
     const boost::asio::any_io_executor broker_executor =

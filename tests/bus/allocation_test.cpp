@@ -16,7 +16,10 @@ using namespace minibroker;
 TEST_CASE("bus: publish and delivery allocate nothing in steady state", "[bus][allocation]") {
   boost::asio::io_context io;
   virtual_clock clock;
-  bus::in_memory_bus b{clock, bus::in_memory_bus_config{logger::silent(), 64, 64}};
+  bus::in_memory_bus_config config{logger::silent(), 64, 64};
+  config.single_threaded = GENERATE(false, true);
+  INFO("single_threaded " << config.single_threaded);
+  bus::in_memory_bus b{clock, config};
   auto topic = *b.declare_topic("MARKET_DATA_TOPIC");
   auto quotes = *b.declare_queue<quote>("QUOTES_QUEUE", {.capacity = 4096});
   auto all = *b.declare_queue<quote>("ALL_QUEUE", {.capacity = 64, .overflow = bus::overflow_policy::drop_head});

@@ -34,6 +34,14 @@ struct tick {
   int index = 0;
 };
 
+// The bus's two threadings (in_memory_bus_config::single_threaded): a single-threaded test runs
+// once with each.
+in_memory_bus_config each_threading(in_memory_bus_config config = {}) {
+  config.single_threaded = GENERATE(false, true);
+  UNSCOPED_INFO("single_threaded " << config.single_threaded);
+  return config;
+}
+
 // A bus on a virtual clock, an io_context to run its consumers, and a recording log sink.
 struct scenario {
   explicit scenario(in_memory_bus_config config = {}) : bus_(clock, with_sink(std::move(config))) {}
@@ -109,7 +117,7 @@ void check_invariant(const queue_stats& q) {
 } // namespace
 
 TEST_CASE("bus: a message reaches every queue whose binding matches, once", "[bus]") {
-  scenario s;
+  scenario s{each_threading()};
   auto topic = s.topic("MARKET_DATA_TOPIC");
   auto quotes = s.queue<int>("QUOTES_QUEUE");
   auto all = s.queue<int>("ALL_QUEUE");
@@ -140,9 +148,12 @@ TEST_CASE("bus: a message reaches every queue whose binding matches, once", "[bu
 }
 
 TEST_CASE("bus: RabbitMQ's topic_matching suite routes through the trie and the cache", "[bus][topic]") {
+  const in_memory_bus_config threading = each_threading();
   for (std::size_t cache : {std::size_t{0}, std::size_t{2}, std::size_t{4096}}) {
     DYNAMIC_SECTION("route cache size " << cache) {
-      scenario s{in_memory_bus_config{{}, 256, cache}};
+      in_memory_bus_config config = threading;
+      config.route_cache_size = cache;
+      scenario s{config};
       auto topic = s.topic("topic_matching-exchange");
       std::vector<queue_ref<int>> queues;
       auto got = std::make_shared<std::map<std::string, std::set<int>>>();
@@ -191,7 +202,7 @@ TEST_CASE("bus: RabbitMQ's topic_matching suite routes through the trie and the 
 }
 
 TEST_CASE("bus: a binding added or removed changes routing at once", "[bus][topic]") {
-  scenario s;
+  scenario s{each_threading()};
   auto topic = s.topic("T");
   auto first = s.queue<int>("FIRST");
   auto second = s.queue<int>("SECOND");
@@ -207,7 +218,7 @@ TEST_CASE("bus: a binding added or removed changes routing at once", "[bus][topi
 }
 
 TEST_CASE("bus: unroutable messages are counted per topic", "[bus]") {
-  scenario s;
+  scenario s{each_threading()};
   auto orders = s.topic("ORDERS");
   auto quotes = s.topic("QUOTES");
   auto q = s.queue<int>("Q");
@@ -225,7 +236,7 @@ TEST_CASE("bus: unroutable messages are counted per topic", "[bus]") {
 }
 
 TEST_CASE("bus: keys over 255 bytes and binding keys with three '#' are refused", "[bus][limits]") {
-  scenario s;
+  scenario s{each_threading()};
   auto topic = s.topic("T");
   auto q = s.queue<int>("Q");
   const std::string longest(255, 'k');
@@ -259,7 +270,7 @@ TEST_CASE("bus: keys over 255 bytes and binding keys with three '#' are refused"
 }
 
 TEST_CASE("bus: a full reject_publish queue refuses and tells the publisher", "[bus][overflow]") {
-  scenario s;
+  scenario s{each_threading()};
   auto topic = s.topic("T");
   auto q = s.queue<int>("Q", {.capacity = 3});
   s.bind(q, topic, "#");
@@ -294,7 +305,7 @@ TEST_CASE("bus: a full reject_publish queue refuses and tells the publisher", "[
 }
 
 TEST_CASE("bus: a full drop_head queue drops its oldest message", "[bus][overflow]") {
-  scenario s;
+  scenario s{each_threading()};
   auto topic = s.topic("T");
   auto q = s.queue<int>("Q", {.capacity = 3, .overflow = overflow_policy::drop_head});
   s.bind(q, topic, "#");
@@ -320,7 +331,7 @@ TEST_CASE("bus: a full drop_head queue drops its oldest message", "[bus][overflo
 }
 
 TEST_CASE("bus: a handler that throws sends the message to the dead-letter queue with the error", "[bus][dlq]") {
-  scenario s;
+  scenario s{each_threading()};
   auto topic = s.topic("ORDERS");
   auto dlq = s.queue<int>("ORDERS_DLQ");
   auto q = s.queue<int>("ORDERS_QUEUE", {.dead_letter_queue = "ORDERS_DLQ"});
@@ -359,7 +370,7 @@ TEST_CASE("bus: a handler that throws sends the message to the dead-letter queue
 
 TEST_CASE("bus: a handler that throws without a dead-letter queue is counted, logged, and the consumer goes on",
           "[bus][dlq]") {
-  scenario s;
+  scenario s{each_threading()};
   auto topic = s.topic("T");
   auto q = s.queue<int>("QUOTES_QUEUE");
   s.bind(q, topic, "#");
@@ -391,7 +402,7 @@ TEST_CASE("bus: a handler that throws without a dead-letter queue is counted, lo
 }
 
 TEST_CASE("bus: a full dead-letter queue turns the dead letter into a logged failure", "[bus][dlq]") {
-  scenario s;
+  scenario s{each_threading()};
   auto topic = s.topic("T");
   s.queue<int>("DLQ", {.capacity = 1});
   auto q = s.queue<int>("Q", {.dead_letter_queue = "DLQ"});
@@ -410,7 +421,7 @@ TEST_CASE("bus: a full dead-letter queue turns the dead letter into a logged fai
 }
 
 TEST_CASE("bus: a payload of another type is refused by the queue and counted", "[bus][types]") {
-  scenario s;
+  scenario s{each_threading()};
   auto topic = s.topic("T");
   auto ints = s.queue<int>("INTS");
   auto strings = s.queue<std::string>("STRINGS");
@@ -438,7 +449,7 @@ TEST_CASE("bus: a payload of another type is refused by the queue and counted", 
 }
 
 TEST_CASE("bus: declaring twice is idempotent with the same options and an error with others", "[bus][declare]") {
-  scenario s;
+  scenario s{each_threading()};
   auto t1 = s.topic("T");
   auto t2 = s.topic("T");
   CHECK(t1 == t2);
@@ -467,7 +478,7 @@ TEST_CASE("bus: declaring twice is idempotent with the same options and an error
 }
 
 TEST_CASE("bus: handles from another bus or default-constructed are refused", "[bus][declare]") {
-  scenario s;
+  scenario s{each_threading()};
   scenario other;
   auto foreign_topic = other.topic("T");
   auto foreign_queue = other.queue<int>("Q");
@@ -482,7 +493,7 @@ TEST_CASE("bus: handles from another bus or default-constructed are refused", "[
 }
 
 TEST_CASE("bus: headers carry the routing key, a per-topic sequence and the clock's time", "[bus][header]") {
-  scenario s;
+  scenario s{each_threading()};
   auto a = s.topic("A");
   auto b = s.topic("B");
   auto q = s.queue<int>("Q");
@@ -512,7 +523,7 @@ TEST_CASE("bus: headers carry the routing key, a per-topic sequence and the cloc
 }
 
 TEST_CASE("bus: messages published before a consumer subscribes wait for it", "[bus]") {
-  scenario s;
+  scenario s{each_threading()};
   auto topic = s.topic("T");
   auto q = s.queue<int>("Q");
   s.bind(q, topic, "#");
@@ -529,7 +540,7 @@ TEST_CASE("bus: messages published before a consumer subscribes wait for it", "[
 }
 
 TEST_CASE("bus: a consumer handles a bounded batch, then yields to its executor", "[bus][batch]") {
-  scenario s{in_memory_bus_config{{}, 4, 4096}};
+  scenario s{each_threading({{}, 4, 4096})};
   auto topic = s.topic("T");
   auto busy = s.queue<int>("BUSY");
   auto other = s.queue<int>("OTHER");
@@ -642,7 +653,7 @@ TEST_CASE("bus: several publisher threads, one consumer: every message delivered
 
 TEST_CASE("bus: messages published between a queue's batches come out after the ones waiting, in order",
           "[bus][batch]") {
-  scenario s{in_memory_bus_config{{}, 3, 4096}};
+  scenario s{each_threading({{}, 3, 4096})};
   auto topic = s.topic("T");
   auto q = s.queue<int>("Q");
   s.bind(q, topic, "#");
@@ -664,7 +675,7 @@ TEST_CASE("bus: messages published between a queue's batches come out after the 
 
 TEST_CASE("bus: a burst of thousands of messages comes out in order, with more published between batches",
           "[bus][batch]") {
-  scenario s{in_memory_bus_config{{}, 300, 4096}};
+  scenario s{each_threading({{}, 300, 4096})};
   auto topic = s.topic("T");
   auto q = s.queue<int>("Q", {.capacity = 8192});
   s.bind(q, topic, "#");
@@ -689,7 +700,7 @@ TEST_CASE("bus: a burst of thousands of messages comes out in order, with more p
 
 TEST_CASE("bus: a consumer that publishes to a queue on its own executor sees its messages after it returns, in order",
           "[bus][continuation]") {
-  scenario s;
+  scenario s{each_threading()};
   const auto [topic, first, second] = first_and_second(s);
   std::vector<std::string> events;
   bool in_first = false;
@@ -722,7 +733,7 @@ TEST_CASE("bus: a consumer that publishes to a queue on its own executor sees it
 
 TEST_CASE("bus: a queue's drain made due inside another drain on its executor costs no executor operation",
           "[bus][continuation]") {
-  scenario s;
+  scenario s{each_threading()};
   const auto [topic, first, second] = first_and_second(s);
   std::vector<int> seen;
   REQUIRE(
@@ -735,7 +746,7 @@ TEST_CASE("bus: a queue's drain made due inside another drain on its executor co
 }
 
 TEST_CASE("bus: a drain on another executor is posted, not run as a continuation", "[bus][continuation]") {
-  scenario s;
+  scenario s{each_threading()};
   const auto [topic, first, second] = first_and_second(s);
   auto strand = boost::asio::make_strand(s.io);
   std::vector<int> seen;
@@ -753,7 +764,7 @@ TEST_CASE("bus: a burst of continuations yields to other work on the executor", 
   // One handler publishes to a hundred queues on its executor: more drains than one burst runs as
   // continuations. A handler posted before the burst began gets its turn before the burst ends.
   constexpr int leaves = 100;
-  scenario s;
+  scenario s{each_threading()};
   auto topic = s.topic("T");
   auto head = s.queue<int>("HEAD");
   s.bind(head, topic, "head");

@@ -23,6 +23,9 @@ struct broker_config {
   timetable_retention instruments_retention;
   timetable_retention quotes_retention;
   logger log;
+  // A promise that the broker's executor, its frontends and whoever reads its stats all run on one
+  // thread: its bus then takes no locked instruction per message (bus::in_memory_bus_config).
+  bool single_threaded = false;
 };
 
 } // namespace minibroker

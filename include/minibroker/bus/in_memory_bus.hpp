@@ -1,5 +1,6 @@
 #pragma once
-// The bus in one process: moodycamel ConcurrentQueues behind a routing trie.
+// The bus in one process: moodycamel ConcurrentQueues behind a routing trie, or, for a bus used
+// from one thread, plain rings.
 
 #include <cstddef>
 #include <memory>
@@ -14,6 +15,11 @@ struct in_memory_bus_config {
   logger log;                          // failed handlers are reported here
   std::size_t drain_batch = 256;       // messages a consumer handles before yielding to its executor
   std::size_t route_cache_size = 4096; // routing keys remembered per topic (0: always walk the trie)
+  // A promise that every publish, every consumer's executor and every stats() call run on one
+  // thread (or one thread at a time, handed over with a happens-before, as set-up and then a run).
+  // The queues then use plain counters and rings, with no locked instruction per message. Breaking
+  // the promise is a data race (ThreadSanitizer reports it).
+  bool single_threaded = false;
 };
 
 // Routing: each topic keeps a trie of its binding keys and a cache from routing key to the set
@@ -28,10 +34,10 @@ struct in_memory_bus_config {
 // messages accepted and not yet handled, including the batch a consumer has in hand; drop_head
 // drops the oldest message still waiting.
 //
-// Thread safety: as bus (every member from any thread). Lifetime: the bus keeps a copy of each
-// consumer's executor, so their execution contexts (io_context) must outlive the bus. A pending
-// drain keeps its queue alive, not the state its handler captures: stop the executors, or let
-// them run out of work, before destroying what handlers use.
+// Thread safety: as bus (every member from any thread), unless config.single_threaded. Lifetime: the bus keeps a copy
+// of each consumer's executor, so their execution contexts (io_context) must outlive the bus. A pending drain keeps its
+// queue alive, not the state its handler captures: stop the executors, or let them run out of work, before destroying
+// what handlers use.
 class in_memory_bus final : public bus {
 public:
   // clock stamps header.published_at and must outlive the bus.

@@ -46,6 +46,10 @@ struct exchange_config {
   bus::queue_options order_processor_queue; // EXCHANGE_ORDER_PROCESSOR_QUEUE
   timetable_retention timetable;            // the OrdersTimetable and the trades timetable
   logger log;
+  // A promise that one thread runs the io_context and makes every call into the exchange (its
+  // stats included): its bus then takes no locked instruction per message
+  // (bus::in_memory_bus_config). Needs matcher_shards = 1.
+  bool single_threaded = false;
 };
 
 } // namespace minibroker
