@@ -18,13 +18,24 @@ void orders_api::submit(institution_id session, const traced_request& request) {
 }
 
 void orders_api::enqueue(call c) {
-  if (calls_.push(std::move(c))) {
-    boost::asio::post(strand_, [this] {
-      bus::drain_scope scope(scope_executor_);
-      calls_.drain([this](call& next) { return run(next); });
-      scope.run_continuations();
-    });
+  if (!calls_.push(std::move(c))) {
+    return; // a drain is pending
   }
+  if (bus::drain_scope::open_for(scope_executor_)) {
+    bus::drain_scope::defer({&orders_api::drain_continuation, this, nullptr});
+    return;
+  }
+  boost::asio::post(strand_, [this] {
+    bus::drain_scope scope(scope_executor_);
+    drain_calls();
+    scope.run_continuations();
+  });
+}
+
+void orders_api::drain_continuation(void* self) { static_cast<orders_api*>(self)->drain_calls(); }
+
+void orders_api::drain_calls() {
+  calls_.drain([this](call& next) { return run(next); });
 }
 
 bool orders_api::run(call& c) {

@@ -11,6 +11,8 @@
 // the request path); every call queues its work for the strand, one post per burst.
 // The strand's drain of calls is a bus::drain_scope: bus queues on the strand that it makes due
 // (order.created for the matcher) are drained right after it, in the same executor operation.
+// A call made inside a drain scope on the strand itself (a broker that shares the exchange's
+// strand, as the one-thread simulation's do) is drained as that scope's continuation: no post.
 
 #include <cstdint>
 #include <memory>
@@ -52,7 +54,9 @@ private:
     std::shared_ptr<exchange_detail::session> session; // attach, detach
   };
   void enqueue(call c);
-  bool run(call& c); // on the strand
+  static void drain_continuation(void* self);
+  void drain_calls(); // on the strand
+  bool run(call& c);  // on the strand
 
   exchange_strand strand_;
   // The strand as the bus's consumers on it hold it: the drain of calls opens a bus::drain_scope

@@ -22,17 +22,30 @@ struct session {
   session(report_listener& l, const boost::asio::any_io_executor& e)
       : listener(&l), executor(boost::asio::require(e, boost::asio::execution::blocking.never)) {}
 
-  // On the exchange's strand.
+  // On the exchange's strand. When the listener's executor is that strand too (a drain scope is
+  // open for it), the reports go as the scope's continuation; otherwise by a post().
   static void send(const std::shared_ptr<session>& s, const traced_report& report) {
-    if (s->reports.push(report)) {
-      s->executor.execute([s] { s->drain(); }); // a post(), with the executor required once
+    if (!s->reports.push(report)) {
+      return; // a drain is pending
     }
+    if (bus::drain_scope::open_for(s->executor)) {
+      bus::drain_scope::defer({&session::drain_continuation, s.get(), s});
+      return;
+    }
+    s->executor.execute([s] { s->drain_in_scope(); }); // a post(), with the executor required once
   }
 
   // On the listener's executor. A bus::drain_scope: bus queues on that executor the listener
   // publishes to (the broker's reports for its frontends) are drained right after it.
-  void drain() {
+  void drain_in_scope() {
     bus::drain_scope scope(executor);
+    drain();
+    scope.run_continuations();
+  }
+
+  static void drain_continuation(void* self) { static_cast<session*>(self)->drain(); }
+
+  void drain() {
     reports.drain([this](const traced_report& report) {
       if (!active.load(std::memory_order_acquire)) {
         return false;
@@ -40,7 +53,6 @@ struct session {
       listener->on_report(report);
       return true;
     });
-    scope.run_continuations();
   }
 
   report_listener* listener;

@@ -1,0 +1,73 @@
+// The exchange on one thread (exchange_config::single_threaded): what it refuses, and how a
+// session that shares the exchange's strand gets its reports.
+#include <catch2/catch.hpp>
+
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include <boost/asio/post.hpp>
+
+#include "exchange_support.hpp"
+#include "minibroker/bus/continuation.hpp"
+
+using namespace minibroker;
+using namespace minibroker::testing;
+
+namespace {
+
+const instrument_id x1{1};
+
+exchange_config single_threaded() {
+  exchange_config c = quiet_config();
+  c.single_threaded = true;
+  return c;
+}
+
+} // namespace
+
+TEST_CASE("exchange: single_threaded with more than one matcher shard is refused", "[exchange][single-thread]") {
+  boost::asio::io_context io;
+  virtual_clock clock;
+  virtual_scheduler sched{io, clock};
+  exchange_config c = single_threaded();
+  c.matcher_shards = 2;
+  CHECK_THROWS_AS(exchange(io, sched, c), std::invalid_argument);
+}
+
+TEST_CASE("exchange: requests made in a drain on its strand reach a session on that strand in the same executor "
+          "operation",
+          "[exchange][single-thread]") {
+  scenario s{single_threaded()};
+  report_recorder a, b;
+  const bool on_strand = GENERATE(true, false);
+  INFO("sessions on the exchange's strand: " << on_strand);
+  const boost::asio::any_io_executor sessions =
+      on_strand ? boost::asio::any_io_executor(s.ex.executor()) : boost::asio::any_io_executor(s.io.get_executor());
+  s.ex.api().attach(inst_a, a, sessions);
+  s.ex.api().attach(inst_b, b, sessions);
+  s.run(); // the attaches
+
+  const quantity ten = s.lots(x1, 10);
+  boost::asio::post(s.ex.executor(), [&] {
+    // As a broker sharing the strand sends from its own drain.
+    const boost::asio::any_io_executor strand = bus::drain_scope::never_blocking(s.ex.executor());
+    bus::drain_scope scope(strand);
+    s.send(limit(inst_a, 1, x1, side::buy, ten, s.ref(x1)));
+    s.send(limit(inst_b, 1, x1, side::sell, ten, s.ref(x1)));
+    scope.run_continuations();
+  });
+  s.io.restart();
+  const std::size_t operations = s.io.run();
+
+  const std::string q = fmt::format("{}", ten);
+  CHECK(a.lines() == std::vector<std::string>{"A new new id=1 cum=0 open=" + q,
+                                              "A trade filled id=1 cum=" + q + " open=0 last=" + q});
+  CHECK(b.lines() == std::vector<std::string>{"B new new id=1 cum=0 open=" + q,
+                                              "B trade filled id=1 cum=" + q + " open=0 last=" + q});
+  if (on_strand) {
+    CHECK(operations == 1); // the strand's turn that ran the drain: every hop after it was a continuation
+  } else {
+    CHECK(operations > 1); // the reports were posted to the sessions' executor
+  }
+}
