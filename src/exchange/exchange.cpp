@@ -59,7 +59,7 @@ exchange::exchange(boost::asio::io_context& io, scheduler& sched, exchange_confi
       producer_(producer_config(config_), sched, strand_, instruments_, quotes_),
       matchers_(sched.time(), config_.matcher, config_.matcher_shards, io, strand_, producer_.definitions(),
                 orders_timetable_, trades_timetable_, counters_, config_.log),
-      processor_(sched.time(), orders_, counters_, config_.log), api_(strand_, processor_),
+      processor_(sched.time(), orders_, counters_, config_.log), api_(strand_, processor_, config_.single_threaded),
       feed_(producer_, strand_, instruments_, quotes_) {
   producer_.add_listener(status_tap_);
 }

@@ -6,8 +6,9 @@
 
 namespace minibroker {
 
-orders_api::orders_api(exchange_strand strand, orders_processor& processor)
-    : strand_(std::move(strand)), scope_executor_(bus::drain_scope::never_blocking(strand_)), processor_(processor) {}
+orders_api::orders_api(exchange_strand strand, orders_processor& processor, bool single_threaded)
+    : strand_(std::move(strand)), scope_executor_(bus::drain_scope::never_blocking(strand_)), processor_(processor),
+      single_threaded_(single_threaded), calls_(!single_threaded) {}
 
 void orders_api::submit(const traced_request& request) {
   enqueue({call::kind::request, {}, std::nullopt, request, nullptr});
@@ -49,7 +50,7 @@ bool orders_api::run(call& c) {
 
 void orders_api::attach(institution_id institution, report_listener& listener,
                         const boost::asio::any_io_executor& executor) {
-  auto session = std::make_shared<exchange_detail::session>(listener, executor);
+  auto session = std::make_shared<exchange_detail::session>(listener, executor, !single_threaded_);
   {
     const std::lock_guard lock(mutex_);
     auto [it, inserted] = sessions_.try_emplace(institution, session);

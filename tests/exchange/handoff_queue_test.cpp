@@ -9,7 +9,7 @@
 using minibroker::exchange_detail::handoff_queue;
 
 TEST_CASE("handoff queue: only the first push of a burst asks for a drain", "[exchange][handoff]") {
-  handoff_queue<int> q;
+  handoff_queue<int> q{GENERATE(true, false)}; // locking, and the one-thread form
   CHECK(q.push(1));
   CHECK_FALSE(q.push(2));
   CHECK_FALSE(q.push(3));
@@ -24,7 +24,7 @@ TEST_CASE("handoff queue: only the first push of a burst asks for a drain", "[ex
 
 TEST_CASE("handoff queue: an item pushed during a drain waits for the drain its push asked for",
           "[exchange][handoff]") {
-  handoff_queue<int> q;
+  handoff_queue<int> q{GENERATE(true, false)}; // locking, and the one-thread form
   REQUIRE(q.push(1));
   std::vector<int> seen;
   bool asked = false;
@@ -43,7 +43,7 @@ TEST_CASE("handoff queue: an item pushed during a drain waits for the drain its 
 }
 
 TEST_CASE("handoff queue: a drain stops at the item its consumer refuses", "[exchange][handoff]") {
-  handoff_queue<int> q;
+  handoff_queue<int> q{GENERATE(true, false)}; // locking, and the one-thread form
   REQUIRE(q.push(1));
   (void)q.push(2);
   (void)q.push(3);

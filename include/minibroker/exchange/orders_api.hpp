@@ -32,7 +32,9 @@ namespace minibroker {
 
 class orders_api {
 public:
-  orders_api(exchange_strand strand, orders_processor& processor);
+  // single_threaded: every call from the one thread that runs the strand (exchange_config): the
+  // hand-offs of calls and reports take no lock.
+  orders_api(exchange_strand strand, orders_processor& processor, bool single_threaded = false);
 
   // A request on behalf of the institution it names.
   void submit(const traced_request& request);
@@ -63,6 +65,7 @@ private:
   // for it, so the order.created it publishes is matched as the drain's continuation.
   boost::asio::any_io_executor scope_executor_;
   orders_processor& processor_;
+  const bool single_threaded_;
   std::mutex mutex_;
   boost::unordered_flat_map<institution_id, std::shared_ptr<exchange_detail::session>, std::hash<institution_id>>
       sessions_;

@@ -4,7 +4,8 @@
 // drain() there takes everything queued so far. A burst of N items costs one post instead of N
 // (a post is an allocation, the strand's and the scheduler's locks, and an executor copy).
 //
-// Thread safety: push() from any thread, drain() from one consumer at a time.
+// Thread safety: push() from any thread, drain() from one consumer at a time; constructed with
+// `locking` false, everything on one thread (the exchange's single_threaded mode: no mutex).
 
 #include <mutex>
 #include <utility>
@@ -12,9 +13,31 @@
 
 namespace minibroker::exchange_detail {
 
+// A mutex that locks only when asked to at construction.
+class optional_mutex {
+public:
+  explicit optional_mutex(bool locking) noexcept : locking_(locking) {}
+  void lock() {
+    if (locking_) {
+      mutex_.lock();
+    }
+  }
+  void unlock() {
+    if (locking_) {
+      mutex_.unlock();
+    }
+  }
+
+private:
+  const bool locking_;
+  std::mutex mutex_;
+};
+
 template <typename T>
 class handoff_queue {
 public:
+  explicit handoff_queue(bool locking = true) noexcept : mutex_(locking) {}
+
   // True when no drain was pending: the caller posts one.
   [[nodiscard]] bool push(T item) {
     const std::lock_guard lock(mutex_);
@@ -51,7 +74,7 @@ public:
   }
 
 private:
-  std::mutex mutex_;
+  optional_mutex mutex_;
   std::vector<T> pending_;    // guarded by mutex_
   std::vector<T> spare_;      // guarded by mutex_
   bool drain_posted_ = false; // guarded by mutex_

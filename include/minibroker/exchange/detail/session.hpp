@@ -19,8 +19,9 @@ namespace minibroker::exchange_detail {
 // listener only while `active` holds: after detach() returns, the listener hears nothing more.
 // Reports wait in `reports` for one drain per burst.
 struct session {
-  session(report_listener& l, const boost::asio::any_io_executor& e)
-      : listener(&l), executor(boost::asio::require(e, boost::asio::execution::blocking.never)) {}
+  // locking false: the exchange and the listener on one thread (no lock in the hand-off).
+  session(report_listener& l, const boost::asio::any_io_executor& e, bool locking = true)
+      : listener(&l), executor(boost::asio::require(e, boost::asio::execution::blocking.never)), reports(locking) {}
 
   // On the exchange's strand. When the listener's executor is that strand too (a drain scope is
   // open for it), the reports go as the scope's continuation; otherwise by a post().
