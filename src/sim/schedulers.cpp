@@ -118,7 +118,7 @@ private:
 };
 
 real_scheduler::real_scheduler(const boost::asio::any_io_executor& executor, const clock& clock)
-    : clock_(clock), executor_(executor) {}
+    : clock_(clock), executor_(executor), scope_executor_(bus::drain_scope::never_blocking(executor)) {}
 
 real_scheduler::~real_scheduler() {
   waker_.reset(); // joins the thread: no wake-up is posted after this
@@ -212,10 +212,14 @@ void real_scheduler::run_due() {
   // not starve the handlers it feeds. Tasks scheduled meanwhile arm once, below.
   constexpr int max_batch = 64;
   in_batch_ = true;
-  for (int n = 0; n < max_batch && !stopped_ && !tasks_.empty() && tasks_.top().at <= now; ++n) {
-    auto next = std::move(const_cast<detail::scheduled_task&>(tasks_.top()));
-    tasks_.pop();
-    next.task();
+  {
+    bus::drain_scope scope(scope_executor_);
+    for (int n = 0; n < max_batch && !stopped_ && !tasks_.empty() && tasks_.top().at <= now; ++n) {
+      auto next = std::move(const_cast<detail::scheduled_task&>(tasks_.top()));
+      tasks_.pop();
+      next.task();
+    }
+    scope.run_continuations();
   }
   if (stopped_) {
     in_batch_ = false;

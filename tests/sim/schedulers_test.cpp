@@ -111,6 +111,32 @@ TEST_CASE("virtual scheduler: stop ends the run", "[scheduler]") {
   CHECK(sched.pending() == 1);
 }
 
+TEST_CASE("real scheduler: a bus message a due task publishes to its executor is handled in the same executor "
+          "operation, after the task",
+          "[scheduler][bus]") {
+  boost::asio::io_context io;
+  real_clock clock;
+  real_scheduler sched{io.get_executor(), clock};
+  bus::in_memory_bus bus{clock};
+  auto topic = bus.declare_topic("T");
+  auto queue = bus.declare_queue<int>("Q");
+  REQUIRE(topic);
+  REQUIRE(queue);
+  REQUIRE(bus.bind(*queue, *topic, "#"));
+  std::vector<std::string> log;
+  REQUIRE(bus.subscribe(*queue, io.get_executor(), [&](bus::message<int>& m) {
+    log.push_back(fmt::format("handled {}", m.payload));
+    sched.stop();
+  }));
+  sched.schedule_at(clock.now(), [&] {
+    REQUIRE(bus.publish(*topic, "k", 1));
+    log.push_back("task");
+  });
+  const std::size_t operations = io.run();
+  CHECK(log == std::vector<std::string>{"task", "handled 1"});
+  CHECK(operations == 1); // the batch: the queue's drain ran as its continuation, not a post
+}
+
 TEST_CASE("real scheduler: due tasks run in order and stop lets the loop end", "[scheduler][threads]") {
   boost::asio::io_context io;
   real_clock clock;

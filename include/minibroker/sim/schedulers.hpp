@@ -98,6 +98,9 @@ private:
 
   const clock& clock_;
   boost::asio::any_io_executor executor_;
+  // A batch of tasks runs in a bus::drain_scope for the executor: the drains its tasks make due
+  // there (a frontend's order.new for its broker) run right after it, without a post each.
+  boost::asio::any_io_executor scope_executor_;
   detail::task_queue tasks_;
   std::optional<timestamp> armed_for_;
   // While a wake-up is asked for: keeps the io_context's run() from returning meanwhile.
