@@ -16,9 +16,9 @@ using namespace minibroker::testing;
 
 namespace {
 
-const instrument_id x1{1};
+const instrument_id traded_instrument{1};
 
-exchange_config single_threaded() {
+exchange_config one_thread_config() {
   exchange_config c = quiet_config();
   c.single_threaded = true;
   return c;
@@ -30,7 +30,7 @@ TEST_CASE("exchange: single_threaded with more than one matcher shard is refused
   boost::asio::io_context io;
   virtual_clock clock;
   virtual_scheduler sched{io, clock};
-  exchange_config c = single_threaded();
+  exchange_config c = one_thread_config();
   c.matcher_shards = 2;
   CHECK_THROWS_AS(exchange(io, sched, c), std::invalid_argument);
 }
@@ -38,7 +38,7 @@ TEST_CASE("exchange: single_threaded with more than one matcher shard is refused
 TEST_CASE("exchange: requests made in a drain on its strand reach a session on that strand in the same executor "
           "operation",
           "[exchange][single-thread]") {
-  scenario s{single_threaded()};
+  scenario s{one_thread_config()};
   report_recorder a, b;
   const bool on_strand = GENERATE(true, false);
   INFO("sessions on the exchange's strand: " << on_strand);
@@ -48,13 +48,13 @@ TEST_CASE("exchange: requests made in a drain on its strand reach a session on t
   s.ex.api().attach(inst_b, b, sessions);
   s.run(); // the attaches
 
-  const quantity ten = s.lots(x1, 10);
+  const quantity ten = s.lots(traded_instrument, 10);
   boost::asio::post(s.ex.executor(), [&] {
     // As a broker sharing the strand sends from its own drain.
     const boost::asio::any_io_executor strand = bus::drain_scope::never_blocking(s.ex.executor());
     bus::drain_scope scope(strand);
-    s.send(limit(inst_a, 1, x1, side::buy, ten, s.ref(x1)));
-    s.send(limit(inst_b, 1, x1, side::sell, ten, s.ref(x1)));
+    s.send(limit(inst_a, 1, traded_instrument, side::buy, ten, s.ref(traded_instrument)));
+    s.send(limit(inst_b, 1, traded_instrument, side::sell, ten, s.ref(traded_instrument)));
     scope.run_continuations();
   });
   s.io.restart();
