@@ -55,7 +55,9 @@ exchange_config exchange::validated(exchange_config config) {
 exchange::exchange(boost::asio::io_context& io, scheduler& sched, exchange_config config)
     : config_(validated(std::move(config))), sched_(sched), counters_(config_.institutions),
       bus_(sched.time(), bus::in_memory_bus_config{.log = config_.log, .single_threaded = config_.single_threaded}),
-      strand_(boost::asio::make_strand(io)), orders_timetable_(config_.timetable), trades_timetable_(config_.timetable),
+      strand_(config_.single_threaded ? exchange_executor(io.get_executor())
+                                      : exchange_executor(boost::asio::make_strand(io))),
+      orders_timetable_(config_.timetable), trades_timetable_(config_.timetable),
       producer_(producer_config(config_), sched, strand_, instruments_, quotes_),
       matchers_(sched.time(), config_.matcher, config_.matcher_shards, io, strand_, producer_.definitions(),
                 orders_timetable_, trades_timetable_, counters_, config_.log),

@@ -50,7 +50,7 @@ struct in_process_market_data_feed::subscription {
   exchange_detail::handoff_queue<update> pending;
 };
 
-in_process_market_data_feed::in_process_market_data_feed(market_data_producer& producer, exchange_strand strand,
+in_process_market_data_feed::in_process_market_data_feed(market_data_producer& producer, exchange_executor strand,
                                                          const instruments_cache& instruments,
                                                          const quotes_cache& quotes)
     : strand_(std::move(strand)), instruments_(instruments), quotes_(quotes) {

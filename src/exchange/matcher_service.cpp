@@ -7,6 +7,7 @@
 
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/strand.hpp>
 
 #include "minibroker/core/assert.hpp"
 #include "minibroker/exchange/topology.hpp"
@@ -17,12 +18,21 @@ namespace minibroker {
 namespace {
 
 #if !defined(NDEBUG) || defined(MINIBROKER_ENABLE_ASSERTIONS)
+// Whether the calling thread is in the executor's turn. A strand knows. The io_context's own
+// executor is the exchange's only on one thread (exchange_config::single_threaded), where every
+// call comes from that thread, also from outside the io_context's run (a task of the virtual
+// scheduler, and the drains that follow it as its continuations): nothing to tell apart there.
+bool running_here(const exchange_executor& executor) {
+  const auto* strand = executor.target<boost::asio::strand<boost::asio::io_context::executor_type>>();
+  return strand == nullptr || strand->running_in_this_thread();
+}
+
 // Debug proof of the one-strand-per-book rule: every entry into a shard's matcher must be on the
 // shard's strand, and no other entry may be in progress (an atomic "in use" flag).
 class owner_check {
 public:
-  owner_check(std::atomic<bool>& in_use, const exchange_strand& strand) : in_use_(in_use) {
-    MINIBROKER_ASSERT(strand.running_in_this_thread());
+  owner_check(std::atomic<bool>& in_use, const exchange_executor& strand) : in_use_(in_use) {
+    MINIBROKER_ASSERT(running_here(strand));
     MINIBROKER_ASSERT(!in_use_.exchange(true, std::memory_order_acquire));
   }
   ~owner_check() { in_use_.store(false, std::memory_order_release); }
@@ -35,7 +45,7 @@ private:
 #else
 class owner_check {
 public:
-  owner_check(std::atomic<bool>&, const exchange_strand&) noexcept {}
+  owner_check(std::atomic<bool>&, const exchange_executor&) noexcept {}
 };
 #endif
 
@@ -44,7 +54,7 @@ public:
 // One order_matcher, its strand, and the listener that turns its events into the exchange's.
 struct matcher_service::shard final : order_listener, market_data_listener {
   shard(const clock& clk, const matcher_config& config, std::size_t index_, std::size_t count_,
-        exchange_strand own_strand, exchange_strand exchange, orders_timetable& report_rows,
+        exchange_executor own_strand, exchange_executor exchange, orders_timetable& report_rows,
         trades_timetable& trade_rows, exchange_detail::exchange_counters& counters_, logger log_)
       : matcher(clk, config), clock_(clk), strand(std::move(own_strand)), exchange_strand_(std::move(exchange)),
         index(index_), count(count_), reports_(report_rows), trades_(trade_rows), counters(counters_),
@@ -125,8 +135,8 @@ struct matcher_service::shard final : order_listener, market_data_listener {
 
   order_matcher matcher;
   const clock& clock_;
-  exchange_strand strand;
-  exchange_strand exchange_strand_;
+  exchange_executor strand;
+  exchange_executor exchange_strand_;
   std::size_t index;
   std::size_t count;
   orders_timetable& reports_;
@@ -144,7 +154,7 @@ struct matcher_service::shard final : order_listener, market_data_listener {
 };
 
 matcher_service::matcher_service(const clock& clock, const matcher_config& config, std::size_t shards,
-                                 boost::asio::io_context& io, exchange_strand strand,
+                                 boost::asio::io_context& io, exchange_executor strand,
                                  const std::vector<instrument>& instruments, orders_timetable& reports,
                                  trades_timetable& trades, exchange_detail::exchange_counters& counters, logger log)
     : clock_(clock), strand_(std::move(strand)) {
@@ -154,7 +164,7 @@ matcher_service::matcher_service(const clock& clock, const matcher_config& confi
   shards_.reserve(shards);
   for (std::size_t i = 0; i < shards; ++i) {
     // One shard shares the exchange's strand: everything stays on one strand, no extra hop.
-    exchange_strand own = shards == 1 ? strand_ : boost::asio::make_strand(io);
+    exchange_executor own = shards == 1 ? strand_ : exchange_executor(boost::asio::make_strand(io));
     shards_.push_back(
         std::make_unique<shard>(clock_, config, i, shards, std::move(own), strand_, reports, trades, counters, log));
   }
@@ -188,7 +198,7 @@ void matcher_service::set_instrument_status(instrument_id id, instrument_status 
   boost::asio::dispatch(s.strand, [&s, id, status] { s.set_status(id, status); });
 }
 
-const exchange_strand& matcher_service::shard_executor(std::size_t index) const noexcept {
+const exchange_executor& matcher_service::shard_executor(std::size_t index) const noexcept {
   MINIBROKER_ASSERT(index < shards_.size());
   return shards_[index]->strand;
 }

@@ -6,7 +6,7 @@
 
 namespace minibroker {
 
-orders_api::orders_api(exchange_strand strand, orders_processor& processor, bool single_threaded)
+orders_api::orders_api(exchange_executor strand, orders_processor& processor, bool single_threaded)
     : strand_(std::move(strand)), scope_executor_(bus::drain_scope::never_blocking(strand_)), processor_(processor),
       single_threaded_(single_threaded), calls_(!single_threaded) {}
 

@@ -178,10 +178,10 @@ void simulation::impl::build() {
     bc.quotes_retention = retention;
     bc.log = log_;
     bc.single_threaded = settings_.threads == 1;
-    // On one thread the brokers share the exchange's strand: a strand of their own would only
-    // add a lock to every message, and on the same strand each hop between a broker and the
-    // exchange runs as the continuation of the drain before it (bus::drain_scope) instead of an
-    // executor operation.
+    // On one thread the brokers share the exchange's executor, the io_context's own (no strand):
+    // a strand would only add a lock to every message, and on the same executor each hop between
+    // a broker and the exchange runs as the continuation of the drain before it (bus::drain_scope)
+    // instead of an executor operation.
     const boost::asio::any_io_executor broker_executor =
         settings_.threads == 1 ? boost::asio::any_io_executor(exchange_->executor())
                                : boost::asio::any_io_executor(boost::asio::make_strand(io_));

@@ -35,7 +35,7 @@ struct exchange_server::state : std::enable_shared_from_this<exchange_server::st
   [[nodiscard]] detail::institution_channel* channel_by_token(std::string_view token) noexcept;
   [[nodiscard]] detail::institution_channel* channel_by_name(std::string_view name) noexcept;
 
-  exchange_strand strand;
+  boost::asio::strand<boost::asio::io_context::executor_type> strand;
   exchange& ex;
   server_config config;
   detail::server_counters counters;

@@ -1,5 +1,5 @@
 // The exchange on one thread (exchange_config::single_threaded): what it refuses, and how a
-// session that shares the exchange's strand gets its reports.
+// session that shares the exchange's executor gets its reports.
 #include <catch2/catch.hpp>
 
 #include <stdexcept>
@@ -7,6 +7,7 @@
 #include <vector>
 
 #include <boost/asio/post.hpp>
+#include <boost/asio/strand.hpp>
 
 #include "exchange_support.hpp"
 #include "minibroker/bus/continuation.hpp"
@@ -35,24 +36,24 @@ TEST_CASE("exchange: single_threaded with more than one matcher shard is refused
   CHECK_THROWS_AS(exchange(io, sched, c), std::invalid_argument);
 }
 
-TEST_CASE("exchange: requests made in a drain on its strand reach a session on that strand in the same executor "
-          "operation",
+TEST_CASE("exchange: requests made in a drain on its executor reach a session on that executor in the same "
+          "executor operation",
           "[exchange][single-thread]") {
   scenario s{one_thread_config()};
   report_recorder a, b;
-  const bool on_strand = GENERATE(true, false);
-  INFO("sessions on the exchange's strand: " << on_strand);
+  const bool on_exchange_executor = GENERATE(true, false);
+  INFO("sessions on the exchange's executor: " << on_exchange_executor);
   const boost::asio::any_io_executor sessions =
-      on_strand ? boost::asio::any_io_executor(s.ex.executor()) : boost::asio::any_io_executor(s.io.get_executor());
+      on_exchange_executor ? s.ex.executor() : boost::asio::any_io_executor(boost::asio::make_strand(s.io));
   s.ex.api().attach(inst_a, a, sessions);
   s.ex.api().attach(inst_b, b, sessions);
   s.run(); // the attaches
 
   const quantity ten = s.lots(traded_instrument, 10);
   boost::asio::post(s.ex.executor(), [&] {
-    // As a broker sharing the strand sends from its own drain.
-    const boost::asio::any_io_executor strand = bus::drain_scope::never_blocking(s.ex.executor());
-    bus::drain_scope scope(strand);
+    // As a broker sharing the exchange's executor sends from its own drain.
+    const boost::asio::any_io_executor executor = bus::drain_scope::never_blocking(s.ex.executor());
+    bus::drain_scope scope(executor);
     s.send(limit(inst_a, 1, traded_instrument, side::buy, ten, s.ref(traded_instrument)));
     s.send(limit(inst_b, 1, traded_instrument, side::sell, ten, s.ref(traded_instrument)));
     scope.run_continuations();
@@ -65,8 +66,8 @@ TEST_CASE("exchange: requests made in a drain on its strand reach a session on t
                                               "A trade filled id=1 cum=" + q + " open=0 last=" + q});
   CHECK(b.lines() == std::vector<std::string>{"B new new id=1 cum=0 open=" + q,
                                               "B trade filled id=1 cum=" + q + " open=0 last=" + q});
-  if (on_strand) {
-    CHECK(operations == 1); // the strand's turn that ran the drain: every hop after it was a continuation
+  if (on_exchange_executor) {
+    CHECK(operations == 1); // the one that ran the drain: every hop after it was a continuation
   } else {
     CHECK(operations > 1); // the reports were posted to the sessions' executor
   }

@@ -10,9 +10,11 @@
 //
 // Everything but the matcher shards lives on one strand of the io_context (executor()); with
 // matcher_shards = 1 the matcher does too, and one thread running the io_context (with a
-// virtual_scheduler) gives the same event sequence for the same config, byte for byte.
+// virtual_scheduler) gives the same event sequence for the same config, byte for byte. With
+// config.single_threaded, executor() is the io_context's own executor instead of a strand.
 //
-// Thread safety: api(), feed(), connect() and stats() from any thread. start()/stop() at set-up or
+// Thread safety: api(), feed(), connect() and stats() from any thread (config.single_threaded:
+// from the one thread). start()/stop() at set-up or
 // on executor(). The state accessors (instruments(), quotes(), orders(), the timetables) are the
 // strand's: read them on executor() or while the io_context is not running; l1()/l2() likewise,
 // or on the instrument's shard strand. Lifetime: the io_context and the scheduler must outlive the
@@ -78,9 +80,9 @@ public:
   }
 
   // The strand that owns the exchange's state; the shards' strands by index.
-  [[nodiscard]] const exchange_strand& executor() const noexcept { return strand_; }
+  [[nodiscard]] const exchange_executor& executor() const noexcept { return strand_; }
   [[nodiscard]] std::size_t shard_count() const noexcept { return matchers_.shard_count(); }
-  [[nodiscard]] const exchange_strand& shard_executor(std::size_t shard) const noexcept {
+  [[nodiscard]] const exchange_executor& shard_executor(std::size_t shard) const noexcept {
     return matchers_.shard_executor(shard);
   }
   [[nodiscard]] const exchange_config& config() const noexcept { return config_; }
@@ -104,7 +106,7 @@ private:
   scheduler& sched_;
   exchange_detail::exchange_counters counters_;
   bus::in_memory_bus bus_;
-  exchange_strand strand_;
+  exchange_executor strand_; // a strand, or the io_context's executor (single_threaded)
   instruments_cache instruments_;
   quotes_cache quotes_;
   orders_storage orders_;

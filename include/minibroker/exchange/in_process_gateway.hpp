@@ -29,7 +29,7 @@ namespace minibroker {
 class in_process_market_data_feed final : public market_data_feed {
 public:
   // Registers with the producer; the caches are the ones it fills, read on `strand`.
-  in_process_market_data_feed(market_data_producer& producer, exchange_strand strand,
+  in_process_market_data_feed(market_data_producer& producer, exchange_executor strand,
                               const instruments_cache& instruments, const quotes_cache& quotes);
   ~in_process_market_data_feed() override;
   in_process_market_data_feed(const in_process_market_data_feed&) = delete;
@@ -54,7 +54,7 @@ private:
   void start(const std::shared_ptr<subscription>& s); // on the strand
   void stop(const std::shared_ptr<subscription>& s);  // on the strand
 
-  exchange_strand strand_;
+  exchange_executor strand_;
   const instruments_cache& instruments_;
   const quotes_cache& quotes_;
   tap tap_{*this};

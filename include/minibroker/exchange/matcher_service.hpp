@@ -26,8 +26,8 @@
 #include <optional>
 #include <vector>
 
+#include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/strand.hpp>
 
 #include "minibroker/bus/bus.hpp"
 #include "minibroker/core/clock.hpp"
@@ -42,14 +42,17 @@
 
 namespace minibroker {
 
-using exchange_strand = boost::asio::strand<boost::asio::io_context::executor_type>;
+// What owns the exchange's state: a strand of the io_context, or, when one thread runs everything
+// (exchange_config::single_threaded), the io_context's own executor, which is serial already and
+// costs no strand lock and no strand hop per post.
+using exchange_executor = boost::asio::any_io_executor;
 
 class matcher_service {
 public:
   // Builds the shards and adds every instrument to its shard's matcher. Throws
   // std::invalid_argument for zero shards.
   matcher_service(const clock& clock, const matcher_config& config, std::size_t shards, boost::asio::io_context& io,
-                  exchange_strand strand, const std::vector<instrument>& instruments, orders_timetable& reports,
+                  exchange_executor strand, const std::vector<instrument>& instruments, orders_timetable& reports,
                   trades_timetable& trades, exchange_detail::exchange_counters& counters, logger log);
   ~matcher_service();
   matcher_service(const matcher_service&) = delete;
@@ -65,7 +68,7 @@ public:
 
   [[nodiscard]] std::size_t shard_count() const noexcept { return shards_.size(); }
   [[nodiscard]] std::size_t shard_of(instrument_id id) const noexcept { return id.value() % shards_.size(); }
-  [[nodiscard]] const exchange_strand& shard_executor(std::size_t index) const noexcept;
+  [[nodiscard]] const exchange_executor& shard_executor(std::size_t index) const noexcept;
 
   [[nodiscard]] std::optional<top_of_book> l1(instrument_id id) const;
   [[nodiscard]] std::optional<depth_snapshot> l2(instrument_id id, std::size_t levels) const;
@@ -75,7 +78,7 @@ private:
   struct shard;
 
   const clock& clock_;
-  exchange_strand strand_;
+  exchange_executor strand_;
   std::vector<std::unique_ptr<shard>> shards_;
 };
 

@@ -34,7 +34,7 @@ class orders_api {
 public:
   // single_threaded: every call from the one thread that runs the strand (exchange_config): the
   // hand-offs of calls and reports take no lock.
-  orders_api(exchange_strand strand, orders_processor& processor, bool single_threaded = false);
+  orders_api(exchange_executor strand, orders_processor& processor, bool single_threaded = false);
 
   // A request on behalf of the institution it names.
   void submit(const traced_request& request);
@@ -60,7 +60,7 @@ private:
   void drain_calls(); // on the strand
   bool run(call& c);  // on the strand
 
-  exchange_strand strand_;
+  exchange_executor strand_;
   // The strand as the bus's consumers on it hold it: the drain of calls opens a bus::drain_scope
   // for it, so the order.created it publishes is matched as the drain's continuation.
   boost::asio::any_io_executor scope_executor_;
