@@ -1,7 +1,8 @@
 // Bus benchmarks: publish-to-delivery through the in-memory bus (publish a batch, then drain it by
 // running the io_context), for one queue and for four queues behind "*" and "#" patterns among
-// 10 or 10,000 bindings; the routing trie alone (cache off); the pure matcher. Inputs are built
-// outside the timed loops; no I/O. Everything runs on one thread with a virtual clock.
+// 10 or 10,000 bindings; the routing trie alone (cache off); the pure matcher; one message per
+// drain, as a pipeline hop is, for both threadings (in_memory_bus_config::single_threaded). Inputs
+// are built outside the timed loops; no I/O. Everything runs on one thread with a virtual clock.
 
 #include <benchmark/benchmark.h>
 
@@ -12,6 +13,7 @@
 
 #include <boost/asio/io_context.hpp>
 
+#include "minibroker/bus/continuation.hpp"
 #include "minibroker/bus/in_memory_bus.hpp"
 #include "minibroker/core/records.hpp"
 
@@ -34,8 +36,8 @@ quote make_quote(int i) {
 }
 
 struct bench_bus {
-  explicit bench_bus(std::size_t cache_size = 4096)
-      : bus_(clock_, bus::in_memory_bus_config{logger::silent(), 256, cache_size}) {
+  explicit bench_bus(std::size_t cache_size = 4096, bool single_threaded = false)
+      : bus_(clock_, bus::in_memory_bus_config{logger::silent(), 256, cache_size, single_threaded}) {
     topic_ = *bus_.declare_topic("MARKET_DATA_TOPIC");
   }
   bus::queue_ref<quote> consumed_queue(const std::string& name) {
@@ -109,6 +111,25 @@ void BM_bus_publish_drain_4queues_uncached(benchmark::State& state) {
   b.publish_and_drain(state, "quote.updated");
 }
 BENCHMARK(BM_bus_publish_drain_4queues_uncached)->Arg(10)->Arg(10000);
+
+// One message per hop, as the pipeline's order flow carries them at saturation: published from
+// inside a drain on the consumer's executor, so its drain runs as that drain's continuation
+// (bus::drain_scope), with no executor operation. range(0): 1 for a single_threaded bus.
+void BM_bus_hop_as_continuation(benchmark::State& state) {
+  bench_bus b{4096, state.range(0) == 1};
+  auto q = b.consumed_queue("QUOTES_QUEUE");
+  (void)b.bus_.bind(q, b.topic_, "quote.updated");
+  const quote q7 = make_quote(7);
+  const boost::asio::any_io_executor executor = bus::drain_scope::never_blocking(b.io_.get_executor());
+  for (auto _ : state) {
+    bus::drain_scope scope(executor);
+    benchmark::DoNotOptimize(b.bus_.publish(b.topic_, "quote.updated", q7));
+    scope.run_continuations();
+  }
+  state.SetItemsProcessed(state.iterations());
+  state.counters["deliveries_per_message"] = static_cast<double>(b.handled_) / static_cast<double>(state.iterations());
+}
+BENCHMARK(BM_bus_hop_as_continuation)->Arg(0)->Arg(1);
 
 void BM_bus_topic_matches(benchmark::State& state) {
   const std::string binding = "quote.#.updated";

@@ -89,7 +89,7 @@ template <typename Threading>
 publish_receipt deliver(const clock& clk, local_topic& topic, const route& queues, shared_key key,
                         const payload_type& type, void* payload) {
   publish_receipt receipt;
-  receipt.sequence = topic.sequence.fetch_add(1, std::memory_order_relaxed) + 1;
+  receipt.sequence = Threading::fetch_increment(topic.sequence) + 1;
   if (queues.empty()) {
     topic.unroutable.fetch_add(1, std::memory_order_relaxed);
     return receipt;
