@@ -103,7 +103,6 @@ private:
   void declare_topology();
 
   exchange_config config_;
-  scheduler& sched_;
   exchange_detail::exchange_counters counters_;
   bus::in_memory_bus bus_;
   exchange_executor strand_; // a strand, or the io_context's executor (single_threaded)
