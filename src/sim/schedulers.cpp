@@ -1,5 +1,6 @@
 #include "minibroker/sim/schedulers.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
@@ -21,12 +22,44 @@ namespace {
 constexpr duration spin_window = std::chrono::microseconds{200};
 } // namespace
 
+namespace detail {
+
+void task_queue::push(timestamp at, std::function<void()>&& task) {
+  std::uint32_t slot = 0;
+  if (free_slots_.empty()) {
+    slot = static_cast<std::uint32_t>(tasks_.size());
+    tasks_.push_back(std::move(task));
+  } else {
+    slot = free_slots_.back();
+    free_slots_.pop_back();
+    tasks_[slot] = std::move(task);
+  }
+  heap_.push_back({at, next_order_++, slot});
+  std::push_heap(heap_.begin(), heap_.end(), later_first{});
+}
+
+std::function<void()> task_queue::pop() {
+  std::pop_heap(heap_.begin(), heap_.end(), later_first{});
+  const std::uint32_t slot = heap_.back().slot;
+  heap_.pop_back();
+  std::function<void()> task = std::move(tasks_[slot]);
+  tasks_[slot] = nullptr; // a moved-from std::function is only valid but unspecified
+  free_slots_.push_back(slot);
+  return task;
+}
+
+void task_queue::clear() noexcept {
+  heap_.clear();
+  tasks_.clear();
+  free_slots_.clear();
+}
+
+} // namespace detail
+
 virtual_scheduler::virtual_scheduler(boost::asio::io_context& io, virtual_clock& clock)
     : io_(io), scope_executor_(bus::drain_scope::never_blocking(io.get_executor())), clock_(clock) {}
 
-void virtual_scheduler::schedule_at(timestamp at, std::function<void()> task) {
-  tasks_.push({at, next_order_++, std::move(task)});
-}
+void virtual_scheduler::schedule_at(timestamp at, std::function<void()> task) { tasks_.push(at, std::move(task)); }
 
 std::uint64_t virtual_scheduler::run(std::optional<timestamp> until) {
   stopped_ = false;
@@ -38,17 +71,15 @@ std::uint64_t virtual_scheduler::run(std::optional<timestamp> until) {
     if (stopped_ || tasks_.empty()) {
       break;
     }
-    if (until && tasks_.top().at > *until) {
+    const timestamp at = tasks_.next_at();
+    if (until && at > *until) {
       clock_.advance_to(*until);
       break;
     }
-    // priority_queue::top() is const; the task is moved out before pop, which is safe because
-    // pop only reorders the remaining elements.
-    auto next = std::move(const_cast<detail::scheduled_task&>(tasks_.top()));
-    tasks_.pop();
-    clock_.advance_to(next.at);
+    const std::function<void()> task = tasks_.pop();
+    clock_.advance_to(at);
     bus::drain_scope scope(scope_executor_);
-    next.task();
+    task();
     scope.run_continuations();
     ++ran;
   }
@@ -128,7 +159,7 @@ void real_scheduler::schedule_at(timestamp at, std::function<void()> task) {
   if (stopped_) {
     return;
   }
-  tasks_.push({at, next_order_++, std::move(task)});
+  tasks_.push(at, std::move(task));
   if (!in_batch_ && (!armed_for_ || at < *armed_for_)) {
     arm();
   }
@@ -136,7 +167,7 @@ void real_scheduler::schedule_at(timestamp at, std::function<void()> task) {
 
 void real_scheduler::stop() {
   stopped_ = true;
-  tasks_ = {};
+  tasks_.clear();
   armed_for_.reset();
   ++generation_;
   if (waker_) {
@@ -155,7 +186,7 @@ void real_scheduler::arm() {
     work_.reset();
     return;
   }
-  const timestamp at = tasks_.top().at;
+  const timestamp at = tasks_.next_at();
   armed_for_ = at;
   const std::uint64_t generation = ++generation_;
   if (at <= clock_.now() + spin_window) {
@@ -214,10 +245,9 @@ void real_scheduler::run_due() {
   in_batch_ = true;
   {
     bus::drain_scope scope(scope_executor_);
-    for (int n = 0; n < max_batch && !stopped_ && !tasks_.empty() && tasks_.top().at <= now; ++n) {
-      auto next = std::move(const_cast<detail::scheduled_task&>(tasks_.top()));
-      tasks_.pop();
-      next.task();
+    for (int n = 0; n < max_batch && !stopped_ && !tasks_.empty() && tasks_.next_at() <= now; ++n) {
+      const std::function<void()> task = tasks_.pop();
+      task();
     }
     scope.run_continuations();
   }
@@ -225,7 +255,7 @@ void real_scheduler::run_due() {
     in_batch_ = false;
     return;
   }
-  if (!tasks_.empty() && tasks_.top().at <= clock_.now() + spin_window) {
+  if (!tasks_.empty() && tasks_.next_at() <= clock_.now() + spin_window) {
     // Behind, or the next task is nearly due: the next batch is posted, behind the handlers already
     // waiting, and runs what is due by then.
     armed_for_.reset();
