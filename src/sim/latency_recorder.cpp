@@ -16,10 +16,6 @@ using histogram_type = decltype(make_histogram());
 class latency_recorder::impl {
 public:
   histogram_type histogram = make_histogram();
-  // Samples of exactly 0 ns, kept out of the histogram: under the virtual clock nearly every stage
-  // takes no time, and the log axis would compute a logarithm for each.
-  std::uint64_t zeros = 0;
-  std::uint64_t count = 0;
   std::int64_t max_ns = 0;
   long double sum_ns = 0;
 };
@@ -29,13 +25,7 @@ latency_recorder::~latency_recorder() = default;
 latency_recorder::latency_recorder(latency_recorder&&) noexcept = default;
 latency_recorder& latency_recorder::operator=(latency_recorder&&) noexcept = default;
 
-void latency_recorder::record(duration sample) {
-  const std::int64_t ns = std::max<std::int64_t>(0, sample.count());
-  ++impl_->count;
-  if (ns == 0) {
-    ++impl_->zeros;
-    return;
-  }
+void latency_recorder::record_positive(std::int64_t ns) {
   // Samples over 100 s land in the overflow bucket.
   impl_->histogram(static_cast<double>(ns));
   impl_->max_ns = std::max(impl_->max_ns, ns);
@@ -44,21 +34,19 @@ void latency_recorder::record(duration sample) {
 
 void latency_recorder::merge(const latency_recorder& other) {
   impl_->histogram += other.impl_->histogram;
-  impl_->zeros += other.impl_->zeros;
-  impl_->count += other.impl_->count;
+  zeros_ += other.zeros_;
+  count_ += other.count_;
   impl_->max_ns = std::max(impl_->max_ns, other.impl_->max_ns);
   impl_->sum_ns += other.impl_->sum_ns;
 }
 
-std::uint64_t latency_recorder::count() const noexcept { return impl_->count; }
-
 duration latency_recorder::percentile(double q) const {
-  if (impl_->count == 0) {
+  if (count_ == 0) {
     return duration{0};
   }
-  const auto rank = static_cast<std::uint64_t>(std::ceil(std::clamp(q, 0.0, 1.0) * static_cast<double>(impl_->count)));
+  const auto rank = static_cast<std::uint64_t>(std::ceil(std::clamp(q, 0.0, 1.0) * static_cast<double>(count_)));
   const std::uint64_t wanted = std::max<std::uint64_t>(rank, 1);
-  std::uint64_t seen = impl_->zeros;
+  std::uint64_t seen = zeros_;
   if (seen >= wanted) {
     return duration{0};
   }
@@ -81,15 +69,14 @@ duration latency_recorder::percentile(double q) const {
 
 latency_percentiles latency_recorder::summary() const {
   latency_percentiles s;
-  s.count = impl_->count;
+  s.count = count_;
   s.p50 = percentile(0.50);
   s.p90 = percentile(0.90);
   s.p99 = percentile(0.99);
   s.p999 = percentile(0.999);
   s.max = duration{impl_->max_ns};
-  s.mean = impl_->count == 0
-               ? duration{0}
-               : duration{static_cast<std::int64_t>(impl_->sum_ns / static_cast<long double>(impl_->count))};
+  s.mean =
+      count_ == 0 ? duration{0} : duration{static_cast<std::int64_t>(impl_->sum_ns / static_cast<long double>(count_))};
   return s;
 }
 
