@@ -313,3 +313,21 @@ TEST_CASE("timetable: matches a sorted-vector model under late rows and retentio
   CHECK(table.stats().evicted_by_age > 0);
   CHECK(table.stats().rejected_too_old > 0);
 }
+
+TEST_CASE("timetable: keys with small and large ids each keep their own rows", "[timetable]") {
+  quotes_timetable table;
+  // 3 and 4095 are found in the table by id, 4096 and 1,000,000 by hash: all answer alike.
+  for (std::uint32_t round = 0; round < 3; ++round) {
+    for (std::uint32_t instrument : {4096U, 3U, 1'000'000U, 4095U}) {
+      table.append(q(instrument, std::chrono::seconds{round}, instrument + round));
+    }
+  }
+  for (std::uint32_t instrument : {3U, 4095U, 4096U, 1'000'000U}) {
+    CHECK(table.size(instrument_id{instrument}) == 3);
+    CHECK(table.latest(instrument_id{instrument})->row.sequence == instrument + 2);
+    CHECK(seqs(table.range(instrument_id{instrument}, at(0s), at(3s))) ==
+          v{instrument, instrument + 1, instrument + 2});
+  }
+  CHECK(table.size(instrument_id{5}) == 0);
+  CHECK(table.latest(instrument_id{5}) == nullptr);
+}

@@ -25,6 +25,7 @@
 // Views, iterators and entry pointers are invalidated by the next append.
 
 #include <algorithm>
+#include <concepts>
 #include <cstddef>
 #include <cstdint>
 #include <iterator>
@@ -91,6 +92,7 @@ class timetable {
   };
   using index = store_detail::ring<slot>;
   struct node {
+    node(timestamp time, const Row& row, index* key) : entry{time, row}, key_index(key) {}
     timetable_entry<Row> entry;
     index* key_index; // nullptr without keys
   };
@@ -297,10 +299,10 @@ private:
   node* acquire(timestamp time, const Row& row) {
     index* key_idx = nullptr;
     if constexpr (keyed) {
-      key_idx = &by_key_[Traits::key_of(row)];
+      key_idx = key_index_for(Traits::key_of(row));
     }
     if (free_.empty()) {
-      return &nodes_.push_back(node{entry_type{time, row}, key_idx});
+      return &nodes_.emplace_back(time, row, key_idx); // the row is copied once, into its node
     }
     node* n = free_.back();
     free_.pop_back();
@@ -308,6 +310,27 @@ private:
     n->entry.row = row; // copy-assignment reuses the evicted row's capacity
     n->key_index = key_idx;
     return n;
+  }
+
+  // The key's index, created on first use. Small integer ids (instruments) are found in a table
+  // by value, not by hashing: a lookup in by_key_ was a fifth of an append.
+  index* key_index_for(const key_type& key) {
+    if constexpr (small_id_key) {
+      const auto v = static_cast<std::size_t>(key.value());
+      if (v < by_small_key_.size() && by_small_key_[v] != nullptr) [[likely]] {
+        return by_small_key_[v];
+      }
+      index* idx = &by_key_[key];
+      if (v < small_key_limit) {
+        if (v >= by_small_key_.size()) {
+          by_small_key_.resize(v + 1, nullptr);
+        }
+        by_small_key_[v] = idx; // by_key_'s values never move
+      }
+      return idx;
+    } else {
+      return &by_key_[key];
+    }
   }
 
   void enforce_retention() {
@@ -356,12 +379,20 @@ private:
     }
   };
 
+  template <typename K>
+  static constexpr bool is_small_id = requires(const K& k) {
+    { k.value() } -> std::unsigned_integral;
+  };
+  static constexpr bool small_id_key = keyed && is_small_id<key_type>;
+  static constexpr std::size_t small_key_limit = 4096; // larger ids are found in by_key_ only
+
   timetable_retention retention_;
   timetable_stats stats_;
   store_detail::chunked_vector<node> nodes_;                        // stable storage for rows; evicted nodes are reused
   std::vector<node*> free_;                                         // evicted nodes
   index all_;                                                       // every retained row in (time, arrival) order
   std::unordered_map<key_type, index, key_hash, key_equal> by_key_; // per key, same order
+  std::vector<index*> by_small_key_; // by key value below small_key_limit: by_key_'s entries
 };
 
 // A tick_size_lookup that reads the instruments cache (which must outlive it); instruments it

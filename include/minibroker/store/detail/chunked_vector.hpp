@@ -95,12 +95,15 @@ public:
   [[nodiscard]] const T& back() const noexcept { return (*this)[size_ - 1]; }
 
   // Appends a copy and returns it; the addresses of the elements before it do not change.
-  T& push_back(const T& value) {
+  T& push_back(const T& value) { return emplace_back(value); }
+  // Appends T{args...}, built in place, and returns it.
+  template <typename... Args>
+  T& emplace_back(Args&&... args) {
     const auto [chunk, offset] = locate(size_);
     if (chunk == chunks_.size()) {
       open_chunk(chunk);
     }
-    T* const slot = ::new (static_cast<void*>(chunks_[chunk] + offset)) T(value);
+    T* const slot = ::new (static_cast<void*>(chunks_[chunk] + offset)) T{std::forward<Args>(args)...};
     ++size_;
     return *slot;
   }
