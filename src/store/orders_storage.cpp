@@ -28,14 +28,6 @@ std::string_view to_string(order_difference::kind v) noexcept {
 
 namespace {
 
-detail::client_key client_key_of(institution_id institution, client_order_id id) noexcept {
-  return detail::client_key{institution, id};
-}
-// The order-id index reuses the client-id table, under an institution no member has.
-detail::client_key order_key_of(order_id id) noexcept {
-  return detail::client_key{institution_id{0}, client_order_id{id.value()}};
-}
-
 void apply(order_record& r, const execution_report& e) {
   r.instrument = e.instrument;
   r.side = e.side;
@@ -85,7 +77,9 @@ upsert_result orders_storage::upsert(const execution_report& report) {
     r.status = report.status;
     apply(r, report);
     order_record& stored = insert(r);
-    set_order_id(stored, report.order, static_cast<std::uint32_t>(records_.size() - 1));
+    if (report.order != order_id{}) {
+      set_order_id(stored, report.order, static_cast<std::uint32_t>(records_.size() - 1));
+    }
     ++stats_.inserted;
     return upsert_result::inserted;
   }
@@ -111,21 +105,11 @@ upsert_result orders_storage::upsert(const execution_report& report) {
   }
   apply(r, report);
   set_status(r, report.status);
-  set_order_id(r, report.order, index);
+  if (report.order != r.order && report.order != order_id{}) { // most reports repeat the order's id
+    set_order_id(r, report.order, index);
+  }
   ++stats_.updated;
   return upsert_result::updated;
-}
-
-const order_record* orders_storage::find(order_id id) const noexcept {
-  return id == order_id{} ? nullptr : at(by_order_.find(order_key_of(id)));
-}
-
-const order_record* orders_storage::find(const client_order_key& key) const noexcept {
-  return at(by_client_.find(client_key_of(key.institution, key.id)));
-}
-
-const order_record* orders_storage::find(institution_id institution, client_order_id id) const noexcept {
-  return find(client_order_key{institution, id});
 }
 
 std::size_t orders_storage::live_count() const noexcept {
@@ -149,9 +133,9 @@ void orders_storage::set_status(order_record& record, order_status status) noexc
 }
 
 void orders_storage::set_order_id(order_record& record, order_id id, std::uint32_t index) {
-  if (id == order_id{} || id == record.order) {
-    return; // a reject before the exchange assigned one, or no change
-  }
+  // The callers skip a report without an id (a reject before the exchange assigned one) and one
+  // that repeats the record's.
+  MINIBROKER_ASSERT(id != order_id{} && id != record.order);
   if (record.order != order_id{} && by_order_.find(order_key_of(record.order)) == index) {
     by_order_.erase(order_key_of(record.order));
   }

@@ -98,9 +98,16 @@ public:
   // The normal path: the order's state as the report says.
   upsert_result upsert(const execution_report& report);
 
-  [[nodiscard]] const order_record* find(order_id id) const noexcept;
-  [[nodiscard]] const order_record* find(institution_id institution, client_order_id id) const noexcept;
-  [[nodiscard]] const order_record* find(const client_order_key& key) const noexcept;
+  // Inline: the exchange and the broker look an order up for nearly every request and report.
+  [[nodiscard]] const order_record* find(order_id id) const noexcept {
+    return id == order_id{} ? nullptr : at(by_order_.find(order_key_of(id)));
+  }
+  [[nodiscard]] const order_record* find(institution_id institution, client_order_id id) const noexcept {
+    return at(by_client_.find(client_key_of(institution, id)));
+  }
+  [[nodiscard]] const order_record* find(const client_order_key& key) const noexcept {
+    return find(key.institution, key.id);
+  }
 
   [[nodiscard]] std::size_t size() const noexcept { return records_.size(); }
   [[nodiscard]] bool empty() const noexcept { return records_.empty(); }
@@ -117,6 +124,13 @@ public:
   [[nodiscard]] const_iterator end() const noexcept { return records_.end(); }
 
 private:
+  static detail::client_key client_key_of(institution_id institution, client_order_id id) noexcept {
+    return detail::client_key{institution, id};
+  }
+  // The order-id index reuses the client-id table, under an institution no member has.
+  static detail::client_key order_key_of(order_id id) noexcept {
+    return detail::client_key{institution_id{0}, client_order_id{id.value()}};
+  }
   order_record& insert(const order_record& record);
   void set_status(order_record& record, order_status status) noexcept;
   void set_order_id(order_record& record, order_id id, std::uint32_t index);
