@@ -19,6 +19,26 @@
 using namespace minibroker;
 using namespace std::chrono_literals;
 
+namespace {
+
+// A bus with topic T routing everything to queue Q of ints.
+struct one_queue_bus {
+  explicit one_queue_bus(const minibroker::clock& clk) : memory_bus(clk) {
+    auto t = memory_bus.declare_topic("T");
+    auto q = memory_bus.declare_queue<int>("Q");
+    REQUIRE(t);
+    REQUIRE(q);
+    topic = *t;
+    queue = *q;
+    REQUIRE(memory_bus.bind(queue, topic, "#"));
+  }
+  bus::in_memory_bus memory_bus;
+  bus::topic_ref topic;
+  bus::queue_ref<int> queue;
+};
+
+} // namespace
+
 TEST_CASE("virtual scheduler: tasks run in time order and the clock jumps to each", "[scheduler]") {
   boost::asio::io_context io;
   virtual_clock clock{timestamp{1s}};
@@ -55,23 +75,18 @@ TEST_CASE("virtual scheduler: a bus message a task publishes is handled after th
   boost::asio::io_context io;
   virtual_clock clock;
   virtual_scheduler sched{io, clock};
-  bus::in_memory_bus bus{clock};
-  auto topic = bus.declare_topic("T");
-  auto queue = bus.declare_queue<int>("Q");
-  REQUIRE(topic);
-  REQUIRE(queue);
-  REQUIRE(bus.bind(*queue, *topic, "#"));
+  one_queue_bus b{clock};
   std::vector<std::string> log;
   bool in_task = false;
-  REQUIRE(bus.subscribe(*queue, io.get_executor(), [&](bus::message<int>& m) {
+  REQUIRE(b.memory_bus.subscribe(b.queue, io.get_executor(), [&](bus::message<int>& m) {
     log.push_back(fmt::format("handled {}@{}{}", m.payload, clock.now().time_since_epoch().count(),
                               in_task ? " inside the task" : ""));
   }));
   for (int i = 1; i <= 2; ++i) {
     sched.schedule_at(timestamp{std::chrono::seconds{i}}, [&, i] {
       in_task = true;
-      REQUIRE(bus.publish(*topic, "k", i));
-      REQUIRE(bus.publish(*topic, "k", 10 * i));
+      REQUIRE(b.memory_bus.publish(b.topic, "k", i));
+      REQUIRE(b.memory_bus.publish(b.topic, "k", 10 * i));
       log.push_back(fmt::format("task {}", i));
       in_task = false;
     });
@@ -118,19 +133,14 @@ TEST_CASE("real scheduler: a bus message a due task publishes to its executor is
   boost::asio::io_context io;
   real_clock clock;
   real_scheduler sched{io.get_executor(), clock};
-  bus::in_memory_bus bus{clock};
-  auto topic = bus.declare_topic("T");
-  auto queue = bus.declare_queue<int>("Q");
-  REQUIRE(topic);
-  REQUIRE(queue);
-  REQUIRE(bus.bind(*queue, *topic, "#"));
+  one_queue_bus b{clock};
   std::vector<std::string> log;
-  REQUIRE(bus.subscribe(*queue, io.get_executor(), [&](bus::message<int>& m) {
+  REQUIRE(b.memory_bus.subscribe(b.queue, io.get_executor(), [&](bus::message<int>& m) {
     log.push_back(fmt::format("handled {}", m.payload));
     sched.stop();
   }));
   sched.schedule_at(clock.now(), [&] {
-    REQUIRE(bus.publish(*topic, "k", 1));
+    REQUIRE(b.memory_bus.publish(b.topic, "k", 1));
     log.push_back("task");
   });
   const std::size_t operations = io.run();

@@ -11,8 +11,8 @@
 // the request path); every call queues its work for the strand, one post per burst.
 // The strand's drain of calls is a bus::drain_scope: bus queues on the strand that it makes due
 // (order.created for the matcher) are drained right after it, in the same executor operation.
-// A call made inside a drain scope on the strand itself (a broker that shares the exchange's
-// strand, as the one-thread simulation's do) is drained as that scope's continuation: no post.
+// A call made inside a drain scope on the exchange's executor itself (a broker that shares it, as
+// the one-thread simulation's do) is drained as that scope's continuation: no post.
 
 #include <cstdint>
 #include <memory>
@@ -32,7 +32,7 @@ namespace minibroker {
 
 class orders_api {
 public:
-  // single_threaded: every call from the one thread that runs the strand (exchange_config): the
+  // single_threaded: every call from the one thread that runs the executor (exchange_config): the
   // hand-offs of calls and reports take no lock.
   orders_api(exchange_executor strand, orders_processor& processor, bool single_threaded = false);
 

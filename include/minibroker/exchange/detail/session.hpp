@@ -23,7 +23,7 @@ struct session {
   session(report_listener& l, const boost::asio::any_io_executor& e, bool locking = true)
       : listener(&l), executor(boost::asio::require(e, boost::asio::execution::blocking.never)), reports(locking) {}
 
-  // On the exchange's strand. When the listener's executor is that strand too (a drain scope is
+  // On the exchange's executor. When the listener's executor is that one too (a drain scope is
   // open for it), the reports go as the scope's continuation; otherwise by a post().
   static void send(const std::shared_ptr<session>& s, const traced_report& report) {
     if (!s->reports.push(report)) {
