@@ -98,6 +98,7 @@ public:
   std::function<void(std::string_view)> event_sink_;
   std::function<void(const simulation_progress&)> progress_sink_;
   std::function<void(std::size_t, const order_trace&)> report_trace_sink_;
+  std::function<void()> drained_sink_;
   std::mutex event_mutex_; // the event sink is called from several strands with the real clock
 
   // Observations, each on its broker's strand (index = broker).
@@ -301,6 +302,9 @@ simulation_summary simulation::impl::run() {
     run_virtual();
   } else {
     run_real();
+  }
+  if (drained_sink_) {
+    drained_sink_();
   }
   return summarize();
 }
@@ -571,6 +575,7 @@ void simulation::on_report_trace(std::function<void(std::size_t, const order_tra
 void simulation::on_progress(std::function<void(const simulation_progress&)> sink) {
   impl_->progress_sink_ = std::move(sink);
 }
+void simulation::on_drained(std::function<void()> sink) { impl_->drained_sink_ = std::move(sink); }
 simulation_summary simulation::run() { return impl_->run(); }
 const minibroker::exchange& simulation::exchange() const { return *impl_->exchange_; }
 std::size_t simulation::broker_count() const noexcept { return impl_->brokers_.size(); }

@@ -159,3 +159,22 @@ TEST_CASE("simulation: every report a broker receives is traced once, with its s
   CHECK(through_exchange == summary.latency.end_to_end.count);
   CHECK(out_of_order == 0);
 }
+
+TEST_CASE("simulation: on_drained is called once after every report and before run returns", "[simulation]") {
+  const auto s = small_scenario(3);
+  simulation sim{s, logger::silent()};
+  std::uint64_t traced = 0;
+  std::uint64_t traced_when_drained = 0;
+  int drained_calls = 0;
+  sim.on_report_trace([&](std::size_t, const order_trace&) { ++traced; });
+  sim.on_drained([&] {
+    ++drained_calls;
+    traced_when_drained = traced;
+  });
+  const auto summary = sim.run();
+  INFO(failures_of(summary));
+  REQUIRE(summary.ok());
+  CHECK(drained_calls == 1);
+  CHECK(traced_when_drained == traced);
+  CHECK(traced == summary.reports_back + summary.broker_rejected);
+}

@@ -118,6 +118,9 @@ public:
   // Called about every 10 ms of simulated time (virtual clock) or 250 ms (real clock), on the
   // thread that called run(), or on an io thread (real clock).
   void on_progress(std::function<void(const simulation_progress&)> sink);
+  // Called once, on the thread that called run(), when the scenario has run and the pipeline has
+  // drained: before run() builds the summary and checks the stores (a benchmark's clock stops here).
+  void on_drained(std::function<void()> sink);
 
   // Runs the scenario to its end, drains, checks. Once.
   simulation_summary run();
