@@ -101,9 +101,9 @@ void order_handler::submit(order_request request, order_trace trace) {
   }
   ++stats_.accepted;
   // Recorded after the publish (whose handler cannot run before this returns), so a refused
-  // publish leaves nothing to undo in the store.
+  // publish leaves nothing to undo in the store. check() found the key new.
   if (const auto* order = std::get_if<new_order_request>(&request)) {
-    orders_.upsert(*order, now);
+    orders_.insert_new(*order, now);
   }
 }
 

@@ -51,6 +51,11 @@ upsert_result orders_storage::upsert(const new_order_request& request, timestamp
     ++stats_.ignored_duplicate;
     return upsert_result::ignored_duplicate;
   }
+  insert_new(request, time);
+  return upsert_result::inserted;
+}
+
+void orders_storage::insert_new(const new_order_request& request, timestamp time) {
   order_record r;
   r.institution = request.institution;
   r.client_id = request.id;
@@ -63,9 +68,8 @@ upsert_result orders_storage::upsert(const new_order_request& request, timestamp
   r.open_qty = request.qty;
   r.status = order_status::pending_new;
   r.last_update = time;
-  insert(r);
+  insert(r); // the index's set() asserts that the key is new
   ++stats_.inserted;
-  return upsert_result::inserted;
 }
 
 upsert_result orders_storage::upsert(const execution_report& report) {
@@ -83,7 +87,18 @@ upsert_result orders_storage::upsert(const execution_report& report) {
     ++stats_.inserted;
     return upsert_result::inserted;
   }
+  return update(index, report);
+}
 
+std::optional<upsert_result> orders_storage::update(const execution_report& report) {
+  const std::uint32_t index = by_client_.find(client_key_of(report.institution, report.client_id));
+  if (index == detail::nil) {
+    return std::nullopt;
+  }
+  return update(index, report);
+}
+
+upsert_result orders_storage::update(std::uint32_t index, const execution_report& report) {
   order_record& r = records_[index];
   const bool rejects_another_request = report.type == exec_type::rejected &&
                                        report.reason == reject_reason::duplicate_client_order_id &&

@@ -108,6 +108,38 @@ TEST_CASE("orders: the exchange side inserts from the first report", "[orders]")
   CHECK(store.find(bob, client_order_id{3}) == r);
 }
 
+TEST_CASE("orders: insert_new stores the record upsert of a new request stores", "[orders]") {
+  orders_storage upserted;
+  orders_storage inserted;
+  const auto req = buy(alice, 7, 10025, 100);
+  upserted.upsert(req, timestamp{5s});
+  inserted.insert_new(req, timestamp{5s});
+  REQUIRE(inserted.find(alice, client_order_id{7}) != nullptr);
+  CHECK(*inserted.find(alice, client_order_id{7}) == *upserted.find(alice, client_order_id{7}));
+  CHECK(inserted.stats().inserted == 1);
+  CHECK(inserted.count(order_status::pending_new) == 1);
+}
+
+TEST_CASE("orders: update applies a report to a known order and leaves an unknown one out", "[orders]") {
+  orders_storage store;
+  const auto known = buy(alice, 7, 100, 10);
+  const auto unknown = buy(bob, 8, 100, 10);
+  store.upsert(known, timestamp{});
+
+  CHECK(store.update(report(known, 1, 5, exec_type::new_order, order_status::new_order, 0)) == upsert_result::updated);
+  CHECK(store.find(order_id{5}) == store.find(alice, client_order_id{7}));
+  CHECK(store.update(report(known, 1, 5, exec_type::new_order, order_status::new_order, 0)) ==
+        upsert_result::ignored_stale);
+
+  CHECK_FALSE(store.update(report(unknown, 2, 6, exec_type::new_order, order_status::new_order, 0)).has_value());
+  CHECK(store.find(bob, client_order_id{8}) == nullptr);
+  CHECK(store.find(order_id{6}) == nullptr);
+  CHECK(store.size() == 1);
+  CHECK(store.stats().inserted == 1);
+  CHECK(store.stats().updated == 1);
+  CHECK(store.stats().ignored_stale == 1);
+}
+
 TEST_CASE("orders: a market order has no limit price", "[orders]") {
   orders_storage store;
   new_order_request req{alice,        client_order_id{1}, acme, side::sell, order_type::market, time_in_force::ioc,

@@ -95,8 +95,14 @@ public:
 
   // The broker side: the order as requested, pending_new, no order id yet.
   upsert_result upsert(const new_order_request& request, timestamp time);
+  // upsert(request) for a key the caller has just looked up and not found (its duplicate check),
+  // with nothing stored since: the same record, without a second lookup.
+  void insert_new(const new_order_request& request, timestamp time);
   // The normal path: the order's state as the report says.
   upsert_result upsert(const execution_report& report);
+  // upsert(report) for an order the storage knows; for another, nothing is stored (not even
+  // counted) and the result is nullopt. One lookup where find() then upsert() take two.
+  std::optional<upsert_result> update(const execution_report& report);
 
   // Inline: the exchange and the broker look an order up for nearly every request and report.
   [[nodiscard]] const order_record* find(order_id id) const noexcept {
@@ -132,6 +138,7 @@ private:
     return detail::client_key{institution_id{0}, client_order_id{id.value()}};
   }
   order_record& insert(const order_record& record);
+  upsert_result update(std::uint32_t index, const execution_report& report);
   void set_status(order_record& record, order_status status) noexcept;
   void set_order_id(order_record& record, order_id id, std::uint32_t index);
   [[nodiscard]] const order_record* at(std::uint32_t index) const noexcept {
