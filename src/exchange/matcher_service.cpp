@@ -84,9 +84,9 @@ struct matcher_service::shard final : order_listener, market_data_listener {
   }
 
   void on_execution_report(const execution_report& report) override {
-    traced_report out{report, current};
-    out.report.order = order_id{global_id(report.order.value())};
-    out.report.trade = trade_id{global_id(report.trade.value())};
+    execution_report row = report;
+    row.order = order_id{global_id(report.order.value())};
+    row.trade = trade_id{global_id(report.trade.value())};
     reports_done.fetch_add(1, std::memory_order_relaxed);
     if (report.type == exec_type::rejected) {
       counters.count_reject(report.reason);
@@ -94,11 +94,11 @@ struct matcher_service::shard final : order_listener, market_data_listener {
     // The timetable is the exchange strand's: one shard runs on it (appended here, no copy into a
     // handler); with several, posted there.
     if (count == 1) {
-      reports_.append(out.report);
+      reports_.append(row);
     } else {
-      boost::asio::dispatch(exchange_strand_, [this, row = out.report] { reports_.append(row); });
+      boost::asio::dispatch(exchange_strand_, [this, row] { reports_.append(row); });
     }
-    publish(std::move(out));
+    publish(row);
   }
 
   void on_trade(const trade& t) override {
@@ -116,20 +116,21 @@ struct matcher_service::shard final : order_listener, market_data_listener {
     }
   }
 
-  void publish(traced_report report) {
+  void publish(const execution_report& row) {
     if (bus_ptr == nullptr) {
       counters.reports_publish_rejected.add();
       return;
     }
-    auto receipt = bus_ptr->publish(topic, exchange_names::order_matched_key, std::move(report));
+    // The traced report is built in the bus's by-value parameter, not copied into it.
+    auto receipt = bus_ptr->publish(topic, exchange_names::order_matched_key, traced_report{row, current});
     if (receipt && receipt->enqueued > 0 && receipt->rejected == 0) {
       counters.reports_published.add();
     } else {
       // The processor queue is full (or the topology is gone): the report is in the
       // OrdersTimetable but will not reach the institution. Counted, and visible in bus stats.
       counters.reports_publish_rejected.add();
-      log.warn("matcher shard {}: order.matched not enqueued for institution {} order {}", index,
-               report.report.institution, report.report.client_id);
+      log.warn("matcher shard {}: order.matched not enqueued for institution {} order {}", index, row.institution,
+               row.client_id);
     }
   }
 

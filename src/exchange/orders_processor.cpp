@@ -104,28 +104,27 @@ void orders_processor::on_request(const traced_request& incoming, std::optional<
   }
   counters_.requests_forwarded.add();
   if (new_order != nullptr) {
-    storage_.upsert(*new_order, now);
+    // Found new above, and nothing has stored it since: reports only update orders the storage knows.
+    storage_.insert_new(*new_order, now);
   }
 }
 
 void orders_processor::on_report(bus::message<traced_report>& message) {
   counters_.reports_processed.add();
   const execution_report& report = message.payload.report;
-  if (storage_.find(report.institution, report.client_id) != nullptr) {
-    storage_.upsert(report);
-  } else {
+  if (!storage_.update(report)) {
     counters_.reports_without_order.add();
   }
   deliver(report.institution, message.payload);
 }
 
 void orders_processor::attach(institution_id institution, std::shared_ptr<exchange_detail::session> session) {
-  sessions_.insert_or_assign(institution, std::move(session));
+  sessions_.insert_or_assign(institution, attached{std::move(session), counters_.institution(institution)});
 }
 
 void orders_processor::detach(institution_id institution, const std::shared_ptr<exchange_detail::session>& session) {
   auto it = sessions_.find(institution);
-  if (it != sessions_.end() && it->second == session) {
+  if (it != sessions_.end() && it->second.session == session) {
     sessions_.erase(it);
   }
 }
@@ -139,9 +138,10 @@ void orders_processor::reject(const traced_request& request, reject_reason reaso
 }
 
 void orders_processor::deliver(institution_id to, const traced_report& report) {
-  exchange_detail::institution_counters* counters = counters_.institution(to);
   auto it = sessions_.find(to);
-  if (it == sessions_.end() || !it->second->active.load(std::memory_order_acquire)) {
+  if (it == sessions_.end() || !it->second.session->active.load(std::memory_order_acquire)) {
+    exchange_detail::institution_counters* counters =
+        it == sessions_.end() ? counters_.institution(to) : it->second.counters;
     if (counters != nullptr) {
       counters->undelivered.add();
     } else {
@@ -149,10 +149,10 @@ void orders_processor::deliver(institution_id to, const traced_report& report) {
     }
     return;
   }
-  if (counters != nullptr) {
-    counters->sent.add();
+  if (it->second.counters != nullptr) {
+    it->second.counters->sent.add();
   }
-  exchange_detail::session::send(it->second, report);
+  exchange_detail::session::send(it->second.session, report);
 }
 
 } // namespace minibroker

@@ -70,8 +70,12 @@ private:
   logger log_;
   bus::bus* bus_ = nullptr;
   bus::topic_ref topic_;
-  boost::unordered_flat_map<institution_id, std::shared_ptr<exchange_detail::session>, std::hash<institution_id>>
-      sessions_;
+  // A session with its institution's counters, looked up once when it attaches.
+  struct attached {
+    std::shared_ptr<exchange_detail::session> session;
+    exchange_detail::institution_counters* counters = nullptr; // nullptr for a non-member
+  };
+  boost::unordered_flat_map<institution_id, attached, std::hash<institution_id>> sessions_;
 };
 
 } // namespace minibroker
