@@ -9,6 +9,8 @@
 #include <span>
 #include <sstream>
 #include <stdexcept>
+#include <type_traits>
+#include <vector>
 
 #include <sys/resource.h>
 
@@ -17,6 +19,7 @@
 
 #include "commands.hpp"
 #include "latency_stats.hpp"
+#include "minibroker/replay/operation_clock.hpp"
 #include "minibroker/replay/replay_runner.hpp"
 
 namespace minibroker::cli {
@@ -115,9 +118,34 @@ struct latency_pass {
   std::vector<std::int64_t> samples; // nanoseconds, one per operation, in order
   kernel_counts kernel;
   double seconds = 0;
+  double ns_per_tick = 1; // of the clock read around each operation
 };
 
-// Each operation submitted alone on a fresh matcher, with a clock read around it.
+// The clock read around each operation of the latency passes.
+enum class latency_clock { tsc, steady_clock };
+
+latency_clock parse_latency_clock(const std::string& text) {
+  if (text == "tsc" && operation_clock::is_tsc) {
+    return latency_clock::tsc;
+  }
+  if (text == "steady") {
+    return latency_clock::steady_clock;
+  }
+  throw std::runtime_error(
+      fmt::format("--latency-clock `{}`: expected {}", text,
+                  operation_clock::is_tsc ? "tsc or steady" : "steady (no time-stamp counter here)"));
+}
+
+struct steady_ticks {
+  [[nodiscard]] static std::uint64_t now() noexcept {
+    return static_cast<std::uint64_t>(
+        std::chrono::duration_cast<std::chrono::nanoseconds>(steady::now().time_since_epoch()).count());
+  }
+};
+
+// Each operation submitted alone on a fresh matcher, with a clock read around it. Samples are kept
+// in the clock's ticks and converted to nanoseconds after the pass, at the rate measured over it.
+template <typename Clock>
 latency_pass time_each_operation(const order_file_names& names, const prepared_run& run,
                                  const replay_options& options) {
   latency_pass pass;
@@ -129,15 +157,42 @@ latency_pass time_each_operation(const order_file_names& names, const prepared_r
   matcher.set_order_listener(&ignored);
   matcher.set_market_data_listener(&ignored);
   const auto kernel_before = kernel_counts::now();
-  const auto start = steady::now();
+  tick_calibration calibration;
+  calibration.start();
   for (const auto& op : run.operations) {
-    const auto before = steady::now();
+    const std::uint64_t before = Clock::now();
     std::visit([&](const auto& request) { matcher.submit(request); }, op);
-    pass.samples.push_back(std::chrono::duration_cast<std::chrono::nanoseconds>(steady::now() - before).count());
+    pass.samples.push_back(static_cast<std::int64_t>(Clock::now() - before));
   }
+  calibration.stop();
   pass.kernel = kernel_counts::now() - kernel_before;
-  pass.seconds = std::chrono::duration<double>(steady::now() - start).count();
+  pass.seconds = std::chrono::duration<double>(calibration.elapsed()).count();
+  if constexpr (!std::is_same_v<Clock, steady_ticks>) {
+    pass.ns_per_tick = calibration.ns_per_tick();
+    for (auto& s : pass.samples) {
+      s = calibration.nanoseconds(static_cast<std::uint64_t>(s));
+    }
+  }
   return pass;
+}
+
+latency_pass time_each_operation(const order_file_names& names, const prepared_run& run, const replay_options& options,
+                                 latency_clock which) {
+  return which == latency_clock::tsc ? time_each_operation<operation_clock>(names, run, options)
+                                     : time_each_operation<steady_ticks>(names, run, options);
+}
+
+// The median of a pair of clock reads around nothing: what each sample carries of the clock's
+// own cost (reported, never subtracted).
+template <typename Clock>
+std::uint64_t empty_pair_ticks() {
+  std::vector<std::uint64_t> pairs(10'001);
+  for (auto& p : pairs) {
+    const std::uint64_t before = Clock::now();
+    p = Clock::now() - before;
+  }
+  std::nth_element(pairs.begin(), pairs.begin() + static_cast<std::ptrdiff_t>(pairs.size() / 2), pairs.end());
+  return pairs[pairs.size() / 2];
 }
 
 // --quiet: parse first (done), then time the matching on fresh matchers: once for throughput (the
@@ -145,7 +200,7 @@ latency_pass time_each_operation(const order_file_names& names, const prepared_r
 // time: the first pass gives the latency distribution, the second tells which slow operations
 // were slow in both.
 int run_timed(const order_file_names& names, const std::vector<order_file_entry>& entries,
-              const replay_options& options) {
+              const replay_options& options, latency_clock which) {
   const auto run = prepare(entries);
   virtual_clock clock;
   counting_listener counts;
@@ -163,11 +218,11 @@ int run_timed(const order_file_names& names, const std::vector<order_file_entry>
     throughput_kernel = kernel_counts::now() - kernel_before;
   }
 
-  latency_pass first = time_each_operation(names, run, options);
+  latency_pass first = time_each_operation(names, run, options, which);
   // A second pass tells the machine's stalls from ours: an operation slow because of what it does
   // (a table copied as it grows, a burst of page faults) is slow at the same place every time, while
   // a preemption or the hypervisor's pause lands on an operation at random.
-  const latency_pass second = time_each_operation(names, run, options);
+  const latency_pass second = time_each_operation(names, run, options, which);
   const std::size_t warm_from = run.operations.size() / 10; // "once warm": after the first 10%
   struct slow_operation {
     std::size_t index; // among the operations that reached the matcher
@@ -213,6 +268,17 @@ int run_timed(const order_file_names& names, const std::vector<order_file_entry>
                static_cast<long long>(all.p50), static_cast<long long>(all.p90), static_cast<long long>(all.p99),
                static_cast<long long>(all.p999), static_cast<long long>(all.max),
                static_cast<long long>(warm_stats.max));
+  // What the instrument adds to every sample: the median of an empty pair of reads, in ns.
+  const double steady_pair_ns = static_cast<double>(empty_pair_ticks<steady_ticks>());
+  if (which == latency_clock::tsc) {
+    std::fprintf(stderr,
+                 "replay: timed with the time-stamp counter (lfence; rdtsc) at %.4f GHz, measured against "
+                 "steady_clock over the pass; an empty pair of reads takes %.1f ns (steady_clock's: %.0f ns)\n",
+                 first.ns_per_tick > 0 ? 1.0 / first.ns_per_tick : 0.0,
+                 static_cast<double>(empty_pair_ticks<operation_clock>()) * first.ns_per_tick, steady_pair_ns);
+  } else {
+    std::fprintf(stderr, "replay: timed with steady_clock; an empty pair of reads takes %.0f ns\n", steady_pair_ns);
+  }
   std::fprintf(stderr,
                "replay: once warm, %lld operations over 20 us and %lld over 100 us (latency pass: %.3f s); over "
                "100 us in both of two passes: %lld\n",
@@ -266,6 +332,7 @@ int replay_command(const arguments& args) {
   std::string file;
   std::string instruments_file;
   std::string stp = "off";
+  std::string clock_name = operation_clock::is_tsc ? "tsc" : "steady";
   replay_options options;
   bool quiet = false;
   po::options_description described("minibroker replay FILE [options]");
@@ -275,7 +342,10 @@ int replay_command(const arguments& args) {
       "strict", po::bool_switch(&options.strict), "stop at the first malformed line with exit code 1")(
       "quiet", po::bool_switch(&quiet), "write no events: time the matching (parsing excluded) and its latency")(
       "market-data", po::bool_switch(&options.market_data), "also write top-of-book and depth events")(
-      "stp", po::value(&stp), "self-trade prevention: off, cancel-resting, cancel-incoming (default off)");
+      "stp", po::value(&stp), "self-trade prevention: off, cancel-resting, cancel-incoming (default off)")(
+      "latency-clock", po::value(&clock_name),
+      "with --quiet, the clock read around each operation: tsc (the time-stamp counter, calibrated against "
+      "steady_clock over the pass; the default on x86-64) or steady (std::chrono::steady_clock)");
   po::options_description hidden;
   hidden.add_options()("file", po::value(&file));
   po::options_description all;
@@ -316,7 +386,8 @@ int replay_command(const arguments& args) {
   options.matcher.expected_orders = names.client_ids.size() + 1;
   options.matcher.expected_resting_orders = std::min<std::size_t>(entries.size() + 1, std::size_t{1} << 21);
   options.matcher.expected_instruments = names.instruments.all().size();
-  return quiet ? run_timed(names, entries, options) : run_verbose(names, entries, options);
+  return quiet ? run_timed(names, entries, options, parse_latency_clock(clock_name))
+               : run_verbose(names, entries, options);
 }
 
 } // namespace minibroker::cli
