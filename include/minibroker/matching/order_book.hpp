@@ -93,6 +93,8 @@ private:
 
   // Matches `in` against the opposite side; true when self-trade prevention cancelled it.
   bool match(detail::order_data& in);
+  bool match_with_stp(detail::order_data& in);
+  void fill(detail::order_data& in, detail::order_data& resting, detail::price_level& lv);
   [[nodiscard]] bool can_fill(const detail::order_data& in) const;
   void rest(std::uint32_t slot);
   void unlink(std::uint32_t slot) noexcept;
