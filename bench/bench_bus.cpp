@@ -120,7 +120,7 @@ void BM_bus_hop_as_continuation(benchmark::State& state) {
   auto q = b.consumed_queue("QUOTES_QUEUE");
   (void)b.bus_.bind(q, b.topic_, "quote.updated");
   const quote q7 = make_quote(7);
-  const boost::asio::any_io_executor executor = bus::drain_scope::never_blocking(b.io_.get_executor());
+  const bus::scope_executor executor(b.io_.get_executor());
   for (auto _ : state) {
     bus::drain_scope scope(executor);
     benchmark::DoNotOptimize(b.bus_.publish(b.topic_, "quote.updated", q7));

@@ -4,6 +4,7 @@
 #include <utility>
 
 #include <boost/asio/execution/blocking.hpp>
+#include <boost/asio/io_context.hpp>
 #include <boost/asio/require.hpp>
 
 #include "minibroker/core/assert.hpp"
@@ -13,14 +14,20 @@ namespace detail {
 constinit thread_local drain_scope* current_scope = nullptr;
 } // namespace detail
 
-drain_scope::continuation drain_scope::take(std::size_t index) noexcept {
+drain_scope::continuation& drain_scope::at(std::size_t index) noexcept {
   if (index < inline_slots) {
-    auto* slot = std::launder(reinterpret_cast<continuation*>(inline_ + index * sizeof(continuation)));
-    continuation c = std::move(*slot);
-    slot->~continuation();
-    return c;
+    return *std::launder(reinterpret_cast<continuation*>(inline_ + index * sizeof(continuation)));
   }
-  return std::move(overflow_[index - inline_slots]); // the moved-from one goes with clear()
+  return overflow_[index - inline_slots];
+}
+
+drain_scope::continuation drain_scope::take(std::size_t index) noexcept {
+  continuation& slot = at(index);
+  continuation c = std::move(slot);
+  if (index < inline_slots) {
+    slot.~continuation();
+  } // the moved-from one in overflow_ goes with clear()
+  return c;
 }
 
 void drain_scope::run_deferred() {
@@ -35,15 +42,22 @@ void drain_scope::run_deferred() {
 void drain_scope::post_rest() noexcept {
   // Each one later opens a scope of its own, with a fresh bound.
   while (next_ < count_) {
-    executor_.execute([executor = executor_, c = take(next_++)]() mutable {
-      drain_scope scope(executor);
-      c.run(c.target);
-      scope.run_continuations();
-    });
+    post(executor_, take(next_++));
   }
   overflow_.clear();
   count_ = 0;
   next_ = 0;
+}
+
+void drain_scope::post(const scope_executor& executor, continuation&& c) {
+  if (!c.keep && c.acquire != nullptr) {
+    c.keep = c.acquire(c.target);
+  }
+  executor.get().execute([executor, c = std::move(c)]() mutable {
+    drain_scope scope(executor);
+    c.run(c.target);
+    scope.run_continuations();
+  });
 }
 
 void drain_scope::defer(continuation&& c) {
@@ -57,8 +71,26 @@ void drain_scope::defer(continuation&& c) {
   ++s->count_;
 }
 
+void drain_scope::keep_until_closed(std::shared_ptr<void> object) {
+  drain_scope* outermost = detail::current_scope;
+  if (outermost == nullptr) {
+    return;
+  }
+  while (outermost->enclosing_ != nullptr) {
+    outermost = outermost->enclosing_;
+  }
+  outermost->kept_.push_back(std::move(object));
+}
+
 boost::asio::any_io_executor drain_scope::never_blocking(const boost::asio::any_io_executor& executor) {
   return boost::asio::require(executor, boost::asio::execution::blocking.never);
+}
+
+scope_executor::scope_executor(const boost::asio::any_io_executor& executor)
+    : executor_(drain_scope::never_blocking(executor)) {
+  if (const auto* own = executor_.target<boost::asio::io_context::executor_type>()) {
+    context_ = &own->context();
+  }
 }
 
 } // namespace minibroker::bus

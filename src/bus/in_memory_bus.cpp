@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "local_queue.hpp"
+#include "minibroker/bus/continuation.hpp"
 #include "routing_table.hpp"
 
 namespace minibroker::bus {
@@ -109,12 +110,17 @@ publish_receipt deliver(const clock& clk, local_topic& topic, const route& queue
       ++receipt.type_mismatched;
       continue;
     }
-    // The last queue takes the payload and the key's reference by move; the others copy them.
+    // The last queue takes the payload and the key by move; the others copy the payload and
+    // share the key's text.
     const bool move = i == last;
     const bool accepted = queue.push([&](void* slot) {
       type.construct(slot, payload, move);
       message_header& header = type.header(slot);
-      header.routing_key = move ? std::move(key) : key;
+      if (move) {
+        key_sharing::share(header.routing_key, std::move(key));
+      } else {
+        key_sharing::share(header.routing_key, key);
+      }
       header.sequence = receipt.sequence;
       header.published_at = now;
     });
@@ -129,27 +135,29 @@ publish_receipt route_and_deliver(const clock& clk, local_topic& topic, std::str
   const routing_table& table = topic.table();
   // A key the route cache holds (the steady state) needs no scratch space.
   if (const auto hit = table.find(routing_key); hit.queues != nullptr) [[likely]] {
-    return deliver<Threading>(clk, topic, *hit.queues, shared_key{*hit.key}, type, payload);
+    return deliver<Threading>(clk, topic, *hit.queues, key_sharing::borrowed(*hit.key), type, payload);
   }
   // The walk's scratch space, per thread; taken out so that a nested publish gets its own.
   thread_local route scratch_store;
   route scratch = std::move(scratch_store);
   const auto [queues, cached_key] = table.lookup(routing_key, scratch);
   // One text for every queue's copy: the route cache's, or made here for a key it does not hold.
-  const publish_receipt receipt = deliver<Threading>(
-      clk, topic, *queues,
-      shared_key{cached_key != nullptr ? *cached_key : std::make_shared<const std::string>(routing_key)}, type,
-      payload);
+  const publish_receipt receipt =
+      deliver<Threading>(clk, topic, *queues,
+                         cached_key != nullptr ? key_sharing::borrowed(*cached_key)
+                                               : shared_key{std::make_shared<const std::string>(routing_key)},
+                         type, payload);
   scratch_store = std::move(scratch);
   return receipt;
 }
 
 template <typename Threading>
-std::shared_ptr<local_queue>
-make_queue(const void* owner_bus, std::string_view name, const payload_type& type, const queue_options& options,
-           std::uint32_t order, const std::shared_ptr<local_queue>& dead_letter, const in_memory_bus_config& config) {
+std::shared_ptr<local_queue> make_queue(const void* owner_bus, std::string_view name, const payload_type& type,
+                                        const queue_options& options, std::uint32_t order,
+                                        const std::shared_ptr<local_queue>& dead_letter,
+                                        const in_memory_bus_config& config, std::shared_ptr<const void> topics) {
   return std::make_shared<basic_local_queue<Threading>>(
-      owner_bus, std::string(name), type, options, order,
+      owner_bus, std::string(name), type, options, order, std::move(topics),
       std::static_pointer_cast<basic_local_queue<Threading>>(dead_letter), config.log, config.drain_batch);
 }
 
@@ -163,7 +171,9 @@ public:
   const in_memory_bus_config config_;
 
   mutable std::mutex mutex_; // guards the declarations below
-  std::vector<std::unique_ptr<detail::local_topic>> topics_;
+  // Shared with every queue: their messages borrow the route caches' key texts (shared_key).
+  const std::shared_ptr<std::vector<std::unique_ptr<detail::local_topic>>> topics_ =
+      std::make_shared<std::vector<std::unique_ptr<detail::local_topic>>>();
   detail::name_map<detail::local_topic*> topic_by_name_;
   std::vector<std::shared_ptr<detail::local_queue>> queues_;
   detail::name_map<detail::local_queue*> queue_by_name_;
@@ -172,7 +182,15 @@ public:
 in_memory_bus::in_memory_bus(const clock& clock, in_memory_bus_config config)
     : impl_(std::make_unique<impl>(clock, std::move(config))) {}
 
-in_memory_bus::~in_memory_bus() = default;
+in_memory_bus::~in_memory_bus() {
+  if (impl_->config_.single_threaded) {
+    // Destroyed inside a drain (by a handler, or by a continuation of one): the queues' drains
+    // deferred to the scope hold no reference (schedule_drain), and the running one may be ours.
+    for (auto& queue : impl_->queues_) {
+      drain_scope::keep_until_closed(std::move(queue));
+    }
+  }
+}
 
 boost::system::result<detail::topic_handle*> in_memory_bus::do_declare_topic(std::string_view name) {
   if (auto ok = detail::check_name(name); !ok) {
@@ -184,7 +202,7 @@ boost::system::result<detail::topic_handle*> in_memory_bus::do_declare_topic(std
   }
   auto topic = std::make_unique<detail::local_topic>(this, std::string(name), impl_->config_.route_cache_size);
   detail::local_topic* raw = topic.get();
-  impl_->topics_.push_back(std::move(topic));
+  impl_->topics_->push_back(std::move(topic));
   impl_->topic_by_name_.emplace(std::string(name), raw);
   return raw;
 }
@@ -222,9 +240,9 @@ in_memory_bus::do_declare_queue(std::string_view name, const queue_options& opti
   const auto order = static_cast<std::uint32_t>(impl_->queues_.size());
   auto queue = impl_->config_.single_threaded
                    ? detail::make_queue<detail::single_thread_threading>(this, name, type, options, order, dead_letter,
-                                                                         impl_->config_)
+                                                                         impl_->config_, impl_->topics_)
                    : detail::make_queue<detail::concurrent_threading>(this, name, type, options, order, dead_letter,
-                                                                      impl_->config_);
+                                                                      impl_->config_, impl_->topics_);
   impl_->queues_.push_back(queue);
   impl_->queue_by_name_.emplace(std::string(name), queue.get());
   return queue.get();
@@ -275,8 +293,8 @@ boost::system::result<void> in_memory_bus::do_subscribe(detail::queue_handle* qu
 bus_stats in_memory_bus::do_stats() const {
   std::lock_guard lock(impl_->mutex_);
   bus_stats s;
-  s.topics.reserve(impl_->topics_.size());
-  for (const auto& t : impl_->topics_) {
+  s.topics.reserve(impl_->topics_->size());
+  for (const auto& t : *impl_->topics_) {
     s.topics.push_back(t->stats());
   }
   s.queues.reserve(impl_->queues_.size());

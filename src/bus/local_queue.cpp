@@ -5,9 +5,6 @@
 #include <new>
 #include <utility>
 
-#include <boost/asio/execution/blocking.hpp>
-#include <boost/asio/require.hpp>
-
 #include "minibroker/bus/continuation.hpp"
 #include "minibroker/core/assert.hpp"
 
@@ -26,16 +23,18 @@ void update_max(Atomic& max, std::uint64_t value) noexcept {
 } // namespace
 
 local_queue::local_queue(const void* owner_bus, std::string queue_name, const payload_type& payload,
-                         queue_options options, std::uint32_t order_)
-    : queue_handle{owner_bus, std::move(queue_name), &payload}, order(order_), options_(std::move(options)) {}
+                         queue_options options, std::uint32_t order_, std::shared_ptr<const void> topics)
+    : queue_handle{owner_bus, std::move(queue_name), &payload}, order(order_), options_(std::move(options)),
+      topics_(std::move(topics)) {}
 
 template <typename Threading>
 basic_local_queue<Threading>::basic_local_queue(const void* owner_bus, std::string queue_name,
                                                 const payload_type& payload, queue_options options,
-                                                std::uint32_t order_, std::shared_ptr<basic_local_queue> dead_letter,
-                                                logger log, std::size_t drain_batch)
-    : local_queue(owner_bus, std::move(queue_name), payload, std::move(options), order_), type_(payload),
-      dead_letter_(std::move(dead_letter)), log_(std::move(log)),
+                                                std::uint32_t order_, std::shared_ptr<const void> topics,
+                                                std::shared_ptr<basic_local_queue> dead_letter, logger log,
+                                                std::size_t drain_batch)
+    : local_queue(owner_bus, std::move(queue_name), payload, std::move(options), order_, std::move(topics)),
+      type_(payload), dead_letter_(std::move(dead_letter)), log_(std::move(log)),
       slot_align_(std::max({payload.align, alignof(std::atomic<std::uint32_t>), alignof(std::max_align_t)})),
       free_head_(no_slot), batch_(std::max<std::size_t>(drain_batch, 1)) {
   MINIBROKER_ASSERT(options_.capacity >= 1 && options_.capacity <= max_capacity);
@@ -175,32 +174,30 @@ void basic_local_queue<Threading>::accepted() {
 }
 
 template <typename Threading>
-void basic_local_queue<Threading>::schedule_drain() {
-  // Inside a drain on the same executor, this drain runs as its continuation (continuation.hpp);
-  // otherwise what post() does, without building the never-blocking executor anew on each call.
-  if (drain_scope::open_for(executor_)) {
-    drain_scope::defer({&drain_continuation, this, shared_from_this()});
-    return;
+drain_scope::continuation basic_local_queue<Threading>::drain_work() {
+  if constexpr (Threading::one_thread) {
+    // No reference counted per hop: a bus destroyed inside a scope leaves its queues to the
+    // scope (keep_until_closed), and a drain that is posted takes one then (acquire).
+    return {&drain_continuation, this, nullptr, &acquire};
+  } else {
+    return {&drain_continuation, this, shared_from_this(), nullptr};
   }
-  post_drain();
 }
 
 template <typename Threading>
-void basic_local_queue<Threading>::post_drain() {
-  executor_.execute(
-      [self = std::static_pointer_cast<basic_local_queue>(shared_from_this())] { self->drain_in_scope(); });
+void basic_local_queue<Threading>::schedule_drain() {
+  // Inside a drain on the same executor, this drain runs as its continuation (continuation.hpp).
+  drain_scope::run_soon(executor_, drain_work());
+}
+
+template <typename Threading>
+std::shared_ptr<void> basic_local_queue<Threading>::acquire(void* self) {
+  return static_cast<basic_local_queue*>(self)->shared_from_this();
 }
 
 template <typename Threading>
 void basic_local_queue<Threading>::drain_continuation(void* self) {
   static_cast<basic_local_queue*>(self)->drain();
-}
-
-template <typename Threading>
-void basic_local_queue<Threading>::drain_in_scope() {
-  drain_scope scope(executor_);
-  drain();
-  scope.run_continuations();
 }
 
 template <typename Threading>
@@ -213,7 +210,7 @@ boost::system::result<void> basic_local_queue<Threading>::subscribe(const boost:
     }
     subscribed_ = true;
   }
-  executor_ = boost::asio::require(executor, boost::asio::execution::blocking.never);
+  executor_ = scope_executor(executor);
   handler_ = std::move(handler);
   // A queue with a consumer will carry messages: its first chunk of slots now, at set-up, rather
   // than at the first publish, which would take its page faults (linking the slots writes every
@@ -274,7 +271,7 @@ void basic_local_queue<Threading>::drain() {
     push_chain(first, last);
   }
   if (before != n) {
-    post_drain(); // more waits: yield to the executor (never a continuation), then go on
+    drain_scope::post(executor_, drain_work()); // more waits: yield to the executor, then go on
   }
 }
 

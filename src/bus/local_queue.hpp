@@ -27,6 +27,7 @@
 #include <boost/system/result.hpp>
 
 #include "minibroker/bus/bus.hpp"
+#include "minibroker/bus/continuation.hpp"
 #include "minibroker/core/log.hpp"
 #include "threading.hpp"
 
@@ -51,9 +52,12 @@ public:
 
 protected:
   local_queue(const void* owner_bus, std::string queue_name, const payload_type& payload, queue_options options,
-              std::uint32_t order_);
+              std::uint32_t order_, std::shared_ptr<const void> topics);
 
   const queue_options options_;
+  // The bus's topics, whose route caches own the key texts this queue's messages borrow: kept
+  // while a drain still pending after the bus is gone may hand the messages to the handler.
+  const std::shared_ptr<const void> topics_;
 };
 
 template <typename Threading>
@@ -63,8 +67,8 @@ class basic_local_queue final : public local_queue {
 
 public:
   basic_local_queue(const void* owner_bus, std::string queue_name, const payload_type& payload, queue_options options,
-                    std::uint32_t order, std::shared_ptr<basic_local_queue> dead_letter, logger log,
-                    std::size_t drain_batch);
+                    std::uint32_t order, std::shared_ptr<const void> topics,
+                    std::shared_ptr<basic_local_queue> dead_letter, logger log, std::size_t drain_batch);
   ~basic_local_queue() override;
 
   // Takes a message built by fill(void* slot) (which constructs a message of this queue's type),
@@ -103,9 +107,9 @@ private:
   void reserve_first_chunk();
   void accepted();
   void schedule_drain();
-  void post_drain();
+  [[nodiscard]] drain_scope::continuation drain_work(); // a drain, to run soon or to post
+  static std::shared_ptr<void> acquire(void* self);
   static void drain_continuation(void* self);
-  void drain_in_scope(); // a drain posted to the executor: opens a drain_scope around drain()
   void drain();
   void handler_failed(void* message, const char* what, std::uint64_t& dead_lettered, std::uint64_t& failed) noexcept;
 
@@ -130,7 +134,7 @@ private:
   // Consumer; written once by subscribe, before count_ lets anyone post a drain.
   std::mutex subscribe_mutex_;
   bool subscribed_ = false; // guarded by subscribe_mutex_
-  boost::asio::any_io_executor executor_;
+  scope_executor executor_;
   erased_handler handler_;
   std::vector<std::uint32_t> batch_; // the drain's, one drain at a time
 

@@ -123,8 +123,7 @@ const routing_table::cache_entry* routing_table::remember(std::size_t hash, std:
   if (cache_count_.load(std::memory_order_relaxed) >= cache_limit_) {
     return nullptr;
   }
-  auto entry =
-      std::make_unique<cache_entry>(cache_entry{hash, std::make_shared<const std::string>(key), std::move(queues)});
+  auto entry = std::make_unique<cache_entry>(cache_entry{hash, std::string(key), std::move(queues)});
   for (std::size_t i = hash & cache_mask_;; i = (i + 1) & cache_mask_) {
     cache_entry* seen = cache_[i].load(std::memory_order_acquire);
     if (seen == nullptr) {
@@ -134,7 +133,7 @@ const routing_table::cache_entry* routing_table::remember(std::size_t hash, std:
       }
       // Someone took the slot first: seen is theirs; look at it below.
     }
-    if (seen->hash == hash && *seen->key == key) {
+    if (seen->hash == hash && seen->key == key) {
       return seen; // another publisher cached the same key
     }
   }

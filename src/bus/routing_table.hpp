@@ -71,10 +71,11 @@ public:
   routing_table& operator=(const routing_table&) = delete;
   ~routing_table();
 
-  // The queues a routing key reaches, and the key's shared text when the cache holds it.
+  // The queues a routing key reaches, and the cache's text of the key when the cache holds it
+  // (it lives as long as the table).
   struct resolved {
     const route* queues = nullptr;
-    const std::shared_ptr<const std::string>* key = nullptr;
+    const std::string* key = nullptr;
   };
   // The cache's answer alone: queues is null when the cache is off or does not know the key.
   [[nodiscard]] resolved find(std::string_view routing_key) const noexcept;
@@ -99,7 +100,7 @@ private:
   };
   struct cache_entry {
     std::size_t hash;
-    std::shared_ptr<const std::string> key; // shared with the headers of the messages it routes
+    std::string key; // lent to the headers of the messages it routes
     route queues;
   };
 
@@ -122,7 +123,7 @@ inline const routing_table::cache_entry* routing_table::cached(std::size_t hash,
     if (e == nullptr) {
       return nullptr;
     }
-    if (e->hash == hash && *e->key == key) {
+    if (e->hash == hash && e->key == key) {
       return e;
     }
   }

@@ -108,6 +108,7 @@ private:
 // Each policy also bumps the counters the bus shares between its queues' publishers (a topic's
 // sequence): a locked add, or a plain one.
 struct concurrent_threading {
+  static constexpr bool one_thread = false;
   template <typename T>
   using atomic = std::atomic<T>;
   using ready_list = moodycamel::ConcurrentQueue<std::uint32_t>;
@@ -119,6 +120,7 @@ struct concurrent_threading {
 };
 
 struct single_thread_threading {
+  static constexpr bool one_thread = true;
   template <typename T>
   using atomic = unsynchronised<T>;
   using ready_list = index_ring;

@@ -1,14 +1,11 @@
 #include "minibroker/exchange/orders_api.hpp"
 
-#include <boost/asio/post.hpp>
-
 #include "minibroker/bus/continuation.hpp"
 
 namespace minibroker {
 
 orders_api::orders_api(exchange_executor strand, orders_processor& processor, bool single_threaded)
-    : strand_(std::move(strand)), scope_executor_(bus::drain_scope::never_blocking(strand_)), processor_(processor),
-      single_threaded_(single_threaded), calls_(!single_threaded) {}
+    : executor_(strand), processor_(processor), single_threaded_(single_threaded), calls_(!single_threaded) {}
 
 void orders_api::submit(const traced_request& request) {
   enqueue({call::kind::request, {}, std::nullopt, request, nullptr});
@@ -19,18 +16,9 @@ void orders_api::submit(institution_id session, const traced_request& request) {
 }
 
 void orders_api::enqueue(call c) {
-  if (!calls_.push(std::move(c))) {
-    return; // a drain is pending
-  }
-  if (bus::drain_scope::open_for(scope_executor_)) {
-    bus::drain_scope::defer({&orders_api::drain_continuation, this, nullptr});
-    return;
-  }
-  boost::asio::post(strand_, [this] {
-    bus::drain_scope scope(scope_executor_);
-    drain_calls();
-    scope.run_continuations();
-  });
+  if (calls_.push(std::move(c))) {
+    bus::drain_scope::run_soon(executor_, {&orders_api::drain_continuation, this});
+  } // else a drain is pending
 }
 
 void orders_api::drain_continuation(void* self) { static_cast<orders_api*>(self)->drain_calls(); }

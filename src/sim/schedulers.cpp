@@ -57,7 +57,7 @@ void task_queue::clear() noexcept {
 } // namespace detail
 
 virtual_scheduler::virtual_scheduler(boost::asio::io_context& io, virtual_clock& clock)
-    : io_(io), scope_executor_(bus::drain_scope::never_blocking(io.get_executor())), clock_(clock) {}
+    : io_(io), scope_executor_(io.get_executor()), clock_(clock) {}
 
 void virtual_scheduler::schedule_at(timestamp at, std::function<void()> task) { tasks_.push(at, std::move(task)); }
 
@@ -149,7 +149,7 @@ private:
 };
 
 real_scheduler::real_scheduler(const boost::asio::any_io_executor& executor, const clock& clock)
-    : clock_(clock), executor_(executor), scope_executor_(bus::drain_scope::never_blocking(executor)) {}
+    : clock_(clock), executor_(executor), scope_executor_(executor) {}
 
 real_scheduler::~real_scheduler() {
   waker_.reset(); // joins the thread: no wake-up is posted after this

@@ -745,6 +745,34 @@ TEST_CASE("bus: a queue's drain made due inside another drain on its executor co
   CHECK(s.io.poll() == 0);
 }
 
+TEST_CASE("bus: a bus destroyed by a handler still runs the drains it made due, and kept messages keep their keys",
+          "[bus][continuation]") {
+  boost::asio::io_context io;
+  virtual_clock clock{timestamp{1'000'000ns}};
+  auto b = std::make_unique<in_memory_bus>(clock, each_threading());
+  auto topic = b->declare_topic("T").value();
+  auto first = b->declare_queue<int>("FIRST").value();
+  auto second = b->declare_queue<int>("SECOND").value();
+  REQUIRE(b->bind(first, topic, "first"));
+  REQUIRE(b->bind(second, topic, "second.#"));
+  std::vector<message<int>> kept;
+  REQUIRE(b->subscribe(first, io.get_executor(), [&](message<int>& m) {
+    REQUIRE(b->publish(topic, "second.cached", m.payload));
+    REQUIRE(b->publish(topic, "second.again", m.payload + 1));
+    b.reset(); // SECOND's drain is due, as this drain's continuation
+  }));
+  REQUIRE(b->subscribe(second, io.get_executor(), [&](message<int>& m) { kept.push_back(m); }));
+  REQUIRE(b->publish(topic, "first", 7));
+  io.run();
+  CHECK(b == nullptr);
+  REQUIRE(kept.size() == 2);
+  // The copies own their keys' text: the route cache that lent it is gone with the bus.
+  CHECK(kept[0].payload == 7);
+  CHECK(kept[0].header.routing_key == "second.cached");
+  CHECK(kept[1].payload == 8);
+  CHECK(kept[1].header.routing_key == "second.again");
+}
+
 TEST_CASE("bus: a drain on another executor is posted, not run as a continuation", "[bus][continuation]") {
   scenario s{each_threading()};
   const auto [topic, first, second] = first_and_second(s);

@@ -52,7 +52,7 @@ TEST_CASE("exchange: requests made in a drain on its executor reach a session on
   const quantity ten = s.lots(traded_instrument, 10);
   boost::asio::post(s.ex.executor(), [&] {
     // As a broker sharing the exchange's executor sends from its own drain.
-    const boost::asio::any_io_executor executor = bus::drain_scope::never_blocking(s.ex.executor());
+    const bus::scope_executor executor(s.ex.executor());
     bus::drain_scope scope(executor);
     s.send(limit(inst_a, 1, traded_instrument, side::buy, ten, s.ref(traded_instrument)));
     s.send(limit(inst_b, 1, traded_instrument, side::sell, ten, s.ref(traded_instrument)));

@@ -7,6 +7,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include <fmt/core.h>
 
@@ -19,16 +20,39 @@ namespace minibroker::bus {
 // How many stage stamps a message carries; stages number themselves from 0.
 inline constexpr std::size_t max_stage_stamps = 4;
 
-// A message's routing key, one immutable text shared by every copy of the message (each queue a
-// publish reaches holds one); a key its topic has routed before is the topic's own text, so a
-// publish allocates nothing for it. Reads as a std::string_view.
+namespace detail {
+struct key_sharing;
+} // namespace detail
+
+// A message's routing key: one text for every copy of the message a publish makes (each queue it
+// reaches holds one). A key its topic's route cache holds is that cache's own text, borrowed: the
+// cache lives as long as any queue of its bus, so a publish neither allocates nor counts a
+// reference for it. Any other key is shared, counted. A key copied or moved out of a message owns
+// (shares) its text, so a message a consumer keeps may outlive its bus. Reads as a std::string_view.
 class shared_key {
 public:
   shared_key() = default;
-  explicit shared_key(std::shared_ptr<const std::string> text) noexcept : text_(std::move(text)) {}
+  explicit shared_key(std::shared_ptr<const std::string> text) noexcept
+      : view_(text ? std::string_view{*text} : std::string_view{}), owned_(std::move(text)) {}
+  shared_key(const shared_key& other) : shared_key(other.owned()) {}
+  shared_key(shared_key&& other) : shared_key(std::move(other).owned()) {}
+  shared_key& operator=(const shared_key& other) {
+    if (this != &other) {
+      *this = shared_key(other.owned());
+    }
+    return *this;
+  }
+  shared_key& operator=(shared_key&& other) {
+    if (this != &other) {
+      owned_ = std::move(other).owned();
+      view_ = owned_ ? std::string_view{*owned_} : std::string_view{};
+    }
+    return *this;
+  }
+  ~shared_key() = default;
 
-  [[nodiscard]] std::string_view view() const noexcept { return text_ ? std::string_view{*text_} : std::string_view{}; }
-  operator std::string_view() const noexcept { return view(); } // NOLINT(google-explicit-constructor): it is text
+  [[nodiscard]] std::string_view view() const noexcept { return view_; }
+  operator std::string_view() const noexcept { return view_; } // NOLINT(google-explicit-constructor): it is text
   friend bool operator==(const shared_key& a, std::string_view b) noexcept { return a.view() == b; }
   // Streams (test frameworks use this); templated to avoid <ostream>.
   template <typename Stream>
@@ -38,8 +62,47 @@ public:
   }
 
 private:
-  std::shared_ptr<const std::string> text_;
+  friend struct detail::key_sharing;
+
+  // The text as an owner: the shared one, or a new one made from a borrowed view.
+  [[nodiscard]] std::shared_ptr<const std::string> owned() const& {
+    if (owned_ || view_.empty()) {
+      return owned_;
+    }
+    return std::make_shared<const std::string>(view_);
+  }
+  [[nodiscard]] std::shared_ptr<const std::string> owned() && {
+    if (owned_ || view_.empty()) {
+      view_ = {};
+      return std::move(owned_);
+    }
+    return std::make_shared<const std::string>(view_);
+  }
+
+  std::string_view view_;
+  std::shared_ptr<const std::string> owned_; // null when borrowed (or empty)
 };
+
+namespace detail {
+// The bus's own access: gives a message the text of the publish's key as it is, borrowed or
+// shared, where copying a shared_key would own it.
+struct key_sharing {
+  static shared_key borrowed(std::string_view text) noexcept {
+    shared_key k;
+    k.view_ = text;
+    return k;
+  }
+  static void share(shared_key& to, const shared_key& from) noexcept {
+    to.view_ = from.view_;
+    to.owned_ = from.owned_;
+  }
+  static void share(shared_key& to, shared_key&& from) noexcept {
+    to.view_ = from.view_;
+    to.owned_ = std::move(from.owned_);
+    from.view_ = {};
+  }
+};
+} // namespace detail
 
 struct message_header {
   shared_key routing_key;

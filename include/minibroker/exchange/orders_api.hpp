@@ -22,6 +22,7 @@
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/unordered/unordered_flat_map.hpp>
 
+#include "minibroker/bus/continuation.hpp"
 #include "minibroker/exchange/detail/handoff_queue.hpp"
 #include "minibroker/exchange/detail/session.hpp"
 #include "minibroker/exchange/matcher_service.hpp"
@@ -60,10 +61,10 @@ private:
   void drain_calls(); // on the strand
   bool run(call& c);  // on the strand
 
-  exchange_executor strand_;
-  // The strand as the bus's consumers on it hold it: the drain of calls opens a bus::drain_scope
-  // for it, so the order.created it publishes is matched as the drain's continuation.
-  boost::asio::any_io_executor scope_executor_;
+  // The exchange's executor (a strand, or the io_context's own on one thread). The drain of calls
+  // runs in a bus::drain_scope for it, so the order.created it publishes is matched as the
+  // drain's continuation.
+  bus::scope_executor executor_;
   orders_processor& processor_;
   const bool single_threaded_;
   std::mutex mutex_;

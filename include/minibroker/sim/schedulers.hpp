@@ -26,6 +26,7 @@
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/io_context.hpp>
 
+#include "minibroker/bus/continuation.hpp"
 #include "minibroker/core/scheduler.hpp"
 
 namespace minibroker {
@@ -85,7 +86,7 @@ private:
   // A task runs in a bus::drain_scope for the io_context's executor: the drains it makes due
   // there (a frontend's order.new for the broker) run right after it, as the poll that follows
   // would have run them first (the io_context has nothing else ready when a task starts).
-  boost::asio::any_io_executor scope_executor_;
+  bus::scope_executor scope_executor_;
   virtual_clock& clock_;
   detail::task_queue tasks_;
   bool stopped_ = false;
@@ -119,7 +120,7 @@ private:
   boost::asio::any_io_executor executor_;
   // A batch of tasks runs in a bus::drain_scope for the executor: the drains its tasks make due
   // there (a frontend's order.new for its broker) run right after it, without a post each.
-  boost::asio::any_io_executor scope_executor_;
+  bus::scope_executor scope_executor_;
   detail::task_queue tasks_;
   std::optional<timestamp> armed_for_;
   // While a wake-up is asked for: keeps the io_context's run() from returning meanwhile.
