@@ -64,24 +64,6 @@ basic_local_queue<Threading>::~basic_local_queue() {
 }
 
 template <typename Threading>
-std::uint32_t basic_local_queue<Threading>::pop_free() noexcept {
-  std::uint64_t head = free_head_.load(std::memory_order_acquire);
-  while (true) {
-    const auto index = static_cast<std::uint32_t>(head);
-    if (index == no_slot) {
-      return no_slot;
-    }
-    // The slot may be taken by someone else meanwhile: then the tag has moved and the CAS fails.
-    const std::uint64_t next = link(index).load(std::memory_order_relaxed);
-    const std::uint64_t tag = (head >> 32) + 1;
-    if (free_head_.compare_exchange_weak(head, (tag << 32) | next, std::memory_order_acquire,
-                                         std::memory_order_acquire)) {
-      return index;
-    }
-  }
-}
-
-template <typename Threading>
 void basic_local_queue<Threading>::push_free(const std::uint32_t* indices, std::size_t n) noexcept {
   if (n == 0) {
     return;
@@ -109,15 +91,6 @@ void basic_local_queue<Threading>::push_chain(std::uint32_t first, std::uint32_t
       return;
     }
   }
-}
-
-template <typename Threading>
-std::uint32_t basic_local_queue<Threading>::take_slot() {
-  const std::uint32_t index = pop_free();
-  if (index != no_slot || fully_allocated_.load(std::memory_order_acquire)) {
-    return index;
-  }
-  return grow();
 }
 
 template <typename Threading>

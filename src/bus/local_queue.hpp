@@ -203,6 +203,34 @@ bool basic_local_queue<Threading>::push(Fill&& fill) {
   return true;
 }
 
+// Inline: every publish takes a slot.
+template <typename Threading>
+inline std::uint32_t basic_local_queue<Threading>::pop_free() noexcept {
+  std::uint64_t head = free_head_.load(std::memory_order_acquire);
+  while (true) {
+    const auto index = static_cast<std::uint32_t>(head);
+    if (index == no_slot) {
+      return no_slot;
+    }
+    // The slot may be taken by someone else meanwhile: then the tag has moved and the CAS fails.
+    const std::uint64_t next = link(index).load(std::memory_order_relaxed);
+    const std::uint64_t tag = (head >> 32) + 1;
+    if (free_head_.compare_exchange_weak(head, (tag << 32) | next, std::memory_order_acquire,
+                                         std::memory_order_acquire)) {
+      return index;
+    }
+  }
+}
+
+template <typename Threading>
+inline std::uint32_t basic_local_queue<Threading>::take_slot() {
+  const std::uint32_t index = pop_free();
+  if (index != no_slot || fully_allocated_.load(std::memory_order_acquire)) {
+    return index;
+  }
+  return grow();
+}
+
 extern template class basic_local_queue<concurrent_threading>;
 extern template class basic_local_queue<single_thread_threading>;
 
