@@ -7,8 +7,6 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/require.hpp>
 
-#include "minibroker/core/assert.hpp"
-
 namespace minibroker::bus {
 namespace detail {
 constinit thread_local drain_scope* current_scope = nullptr;
@@ -58,17 +56,6 @@ void drain_scope::post(const scope_executor& executor, continuation&& c) {
     c.run(c.target);
     scope.run_continuations();
   });
-}
-
-void drain_scope::defer(continuation&& c) {
-  drain_scope* s = detail::current_scope;
-  MINIBROKER_ASSERT(s != nullptr);
-  if (s->count_ < inline_slots) {
-    ::new (s->inline_ + s->count_ * sizeof(continuation)) continuation(std::move(c));
-  } else {
-    s->overflow_.push_back(std::move(c));
-  }
-  ++s->count_;
 }
 
 void drain_scope::keep_until_closed(std::shared_ptr<void> object) {

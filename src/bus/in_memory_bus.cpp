@@ -87,8 +87,8 @@ private:
 // Copies the payload and the key into each of queues (moving them into the last) and counts.
 // Every queue of the bus is a basic_local_queue<Threading>.
 template <typename Threading>
-publish_receipt deliver(const clock& clk, local_topic& topic, const route& queues, shared_key key,
-                        const payload_type& type, void* payload) {
+[[gnu::always_inline]] inline publish_receipt deliver(const clock& clk, local_topic& topic, const route& queues,
+                                                      shared_key key, const payload_type& type, void* payload) {
   publish_receipt receipt;
   receipt.sequence = Threading::fetch_increment(topic.sequence) + 1;
   if (queues.empty()) {

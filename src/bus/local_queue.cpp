@@ -13,13 +13,6 @@ namespace {
 
 constexpr std::size_t round_up(std::size_t n, std::size_t align) noexcept { return (n + align - 1) / align * align; }
 
-template <typename Atomic>
-void update_max(Atomic& max, std::uint64_t value) noexcept {
-  std::uint64_t seen = max.load(std::memory_order_relaxed);
-  while (value > seen && !max.compare_exchange_weak(seen, value, std::memory_order_relaxed)) {
-  }
-}
-
 } // namespace
 
 local_queue::local_queue(const void* owner_bus, std::string queue_name, const payload_type& payload,
@@ -134,15 +127,6 @@ void basic_local_queue<Threading>::reserve_first_chunk() {
   const std::uint32_t first = grow(); // grows only if no publisher did meanwhile
   if (first != no_slot) {
     push_free(&first, 1);
-  }
-}
-
-template <typename Threading>
-void basic_local_queue<Threading>::accepted() {
-  const std::uint64_t before = count_.fetch_add(1, std::memory_order_acq_rel);
-  update_max(max_depth_, (before & ~unsubscribed_bit) + 1);
-  if (before == 0) {
-    schedule_drain();
   }
 }
 

@@ -60,6 +60,14 @@ protected:
   const std::shared_ptr<const void> topics_;
 };
 
+// Raises max to value.
+template <typename Atomic>
+inline void update_max(Atomic& max, std::uint64_t value) noexcept {
+  std::uint64_t seen = max.load(std::memory_order_relaxed);
+  while (value > seen && !max.compare_exchange_weak(seen, value, std::memory_order_relaxed)) {
+  }
+}
+
 template <typename Threading>
 class basic_local_queue final : public local_queue {
   template <typename T>
@@ -151,7 +159,7 @@ private:
 
 template <typename Threading>
 template <typename Fill>
-bool basic_local_queue<Threading>::push(Fill&& fill) {
+[[gnu::always_inline]] inline bool basic_local_queue<Threading>::push(Fill&& fill) {
   std::uint32_t index = take_slot();
   bool replaced = false;
   if (index == no_slot && options_.overflow == overflow_policy::drop_head) {
@@ -203,7 +211,16 @@ bool basic_local_queue<Threading>::push(Fill&& fill) {
   return true;
 }
 
-// Inline: every publish takes a slot.
+// Inline: every publish takes a slot, and counts the message.
+template <typename Threading>
+inline void basic_local_queue<Threading>::accepted() {
+  const std::uint64_t before = count_.fetch_add(1, std::memory_order_acq_rel);
+  update_max(max_depth_, (before & ~unsubscribed_bit) + 1);
+  if (before == 0) {
+    schedule_drain();
+  }
+}
+
 template <typename Threading>
 inline std::uint32_t basic_local_queue<Threading>::pop_free() noexcept {
   std::uint64_t head = free_head_.load(std::memory_order_acquire);

@@ -6,6 +6,7 @@
 //
 // Thread safety: find() and lookup() from any thread at once.
 
+#include <algorithm>
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
@@ -58,25 +59,24 @@ inline std::size_t key_hash(std::string_view key) noexcept {
 // Whether two keys are the same text: inline word compares (after a matching hash the answer is
 // nearly always yes, and libc's memcmp call cost the route cache 1% of the pipeline).
 inline bool same_key(std::string_view a, std::string_view b) noexcept {
-  if (a.size() != b.size()) {
+  const std::size_t n = a.size();
+  if (n != b.size()) {
     return false;
   }
-  std::size_t i = 0;
-  for (; i + 8 <= a.size(); i += 8) {
-    std::uint64_t x = 0;
-    std::uint64_t y = 0;
-    std::memcpy(&x, a.data() + i, 8);
-    std::memcpy(&y, b.data() + i, 8);
-    if (x != y) {
+  const auto word_at = [](std::string_view text, std::size_t i) {
+    std::uint64_t w = 0;
+    std::memcpy(&w, text.data() + i, 8);
+    return w;
+  };
+  if (n < 8) {
+    return std::equal(a.begin(), a.end(), b.begin());
+  }
+  for (std::size_t i = 0; i + 8 < n; i += 8) {
+    if (word_at(a, i) != word_at(b, i)) {
       return false;
     }
   }
-  for (; i < a.size(); ++i) {
-    if (a[i] != b[i]) {
-      return false;
-    }
-  }
-  return true;
+  return word_at(a, n - 8) == word_at(b, n - 8); // the last 8 bytes, overlapping the word before
 }
 
 struct binding_less {

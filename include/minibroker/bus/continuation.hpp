@@ -20,10 +20,13 @@
 
 #include <cstddef>
 #include <memory>
+#include <new>
 #include <utility>
 #include <vector>
 
 #include <boost/asio/any_io_executor.hpp>
+
+#include "minibroker/core/assert.hpp"
 
 namespace minibroker::bus {
 
@@ -116,7 +119,16 @@ public:
     return running != nullptr && running->executor_ == executor;
   }
   // Queues c in the calling thread's innermost scope (open_for must have said yes).
-  static void defer(continuation&& c);
+  static void defer(continuation&& c) {
+    drain_scope* s = detail::current_scope;
+    MINIBROKER_ASSERT(s != nullptr);
+    if (s->count_ < inline_slots) [[likely]] {
+      ::new (s->inline_ + s->count_ * sizeof(continuation)) continuation(std::move(c));
+    } else {
+      s->overflow_.push_back(std::move(c));
+    }
+    ++s->count_;
+  }
 
   // Holds object until the calling thread's outermost open scope has closed (object is released
   // at once when no scope is open). For an owner destroyed inside a scope, of targets that defer
