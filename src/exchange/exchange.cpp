@@ -53,7 +53,7 @@ exchange_config exchange::validated(exchange_config config) {
 }
 
 exchange::exchange(boost::asio::io_context& io, scheduler& sched, exchange_config config)
-    : config_(validated(std::move(config))), counters_(config_.institutions),
+    : config_(validated(std::move(config))), counters_(config_.institutions, config_.single_threaded),
       bus_(sched.time(), bus::in_memory_bus_config{.log = config_.log, .single_threaded = config_.single_threaded}),
       strand_(config_.single_threaded ? exchange_executor(io.get_executor())
                                       : exchange_executor(boost::asio::make_strand(io))),

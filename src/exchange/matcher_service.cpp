@@ -68,7 +68,7 @@ struct matcher_service::shard final : order_listener, market_data_listener {
     const owner_check check(in_use, strand);
     current = request.trace;
     current.matched = clock_.now();
-    requests_done.fetch_add(1, std::memory_order_relaxed);
+    requests_done.add();
     std::visit([this](const auto& r) { matcher.submit(r); }, request.request);
   }
 
@@ -87,7 +87,7 @@ struct matcher_service::shard final : order_listener, market_data_listener {
     execution_report row = report;
     row.order = order_id{global_id(report.order.value())};
     row.trade = trade_id{global_id(report.trade.value())};
-    reports_done.fetch_add(1, std::memory_order_relaxed);
+    reports_done.add();
     if (report.type == exec_type::rejected) {
       counters.count_reject(report.reason);
     }
@@ -106,7 +106,7 @@ struct matcher_service::shard final : order_listener, market_data_listener {
     row.id = trade_id{global_id(t.id.value())};
     row.buy.order = order_id{global_id(t.buy.order.value())};
     row.sell.order = order_id{global_id(t.sell.order.value())};
-    trades_done.fetch_add(1, std::memory_order_relaxed);
+    trades_done.add();
     counters.trades.add();
     counters.volume.add(static_cast<std::uint64_t>(t.qty.value()));
     if (count == 1) {
@@ -148,9 +148,10 @@ struct matcher_service::shard final : order_listener, market_data_listener {
   bus::topic_ref topic;
   order_trace current; // of the request being matched
   std::atomic<bool> in_use{false};
-  std::atomic<std::uint64_t> requests_done{0};
-  std::atomic<std::uint64_t> reports_done{0};
-  std::atomic<std::uint64_t> trades_done{0};
+  // Added to on the shard's strand only.
+  exchange_detail::ordered_counter requests_done;
+  exchange_detail::ordered_counter reports_done;
+  exchange_detail::ordered_counter trades_done;
   std::uint64_t instruments = 0;
 };
 
@@ -214,9 +215,7 @@ std::vector<shard_stats> matcher_service::stats() const {
   std::vector<shard_stats> out;
   out.reserve(shards_.size());
   for (const auto& s : shards_) {
-    out.push_back(shard_stats{s->requests_done.load(std::memory_order_relaxed),
-                              s->reports_done.load(std::memory_order_relaxed),
-                              s->trades_done.load(std::memory_order_relaxed), s->instruments});
+    out.push_back(shard_stats{s->requests_done.get(), s->reports_done.get(), s->trades_done.get(), s->instruments});
   }
   return out;
 }

@@ -17,13 +17,36 @@
 
 namespace minibroker::exchange_detail {
 
-class counter {
+// A counter one writer at a time adds to (one thread, or the handlers of one strand, which the
+// strand orders): a plain add, no locked instruction. Readable from any thread.
+class ordered_counter {
 public:
-  void add(std::uint64_t n = 1) noexcept { value_.fetch_add(n, std::memory_order_relaxed); }
+  void add(std::uint64_t n = 1) noexcept {
+    value_.store(value_.load(std::memory_order_relaxed) + n, std::memory_order_relaxed);
+  }
   [[nodiscard]] std::uint64_t get() const noexcept { return value_.load(std::memory_order_relaxed); }
 
 private:
   std::atomic<std::uint64_t> value_{0};
+};
+
+// A counter any thread may add to: a locked add, unless every writer runs on one thread
+// (exchange_config::single_threaded), when it adds as an ordered_counter does.
+class counter {
+public:
+  void add(std::uint64_t n = 1) noexcept {
+    if (one_writer_) {
+      value_.store(value_.load(std::memory_order_relaxed) + n, std::memory_order_relaxed);
+    } else {
+      value_.fetch_add(n, std::memory_order_relaxed);
+    }
+  }
+  [[nodiscard]] std::uint64_t get() const noexcept { return value_.load(std::memory_order_relaxed); }
+  void set_one_writer() noexcept { one_writer_ = true; } // before any add
+
+private:
+  std::atomic<std::uint64_t> value_{0};
+  bool one_writer_ = false;
 };
 
 struct institution_counters {
@@ -34,10 +57,14 @@ struct institution_counters {
 // Thread safety: every member from any thread (the institution index is fixed at construction).
 class exchange_counters {
 public:
-  explicit exchange_counters(const std::vector<institution_spec>& institutions)
+  // single_threaded: every writer on one thread (exchange_config::single_threaded).
+  exchange_counters(const std::vector<institution_spec>& institutions, bool single_threaded)
       : specs_(institutions), per_institution_(std::make_unique<institution_counters[]>(institutions.size())) {
     for (std::size_t i = 0; i < institutions.size(); ++i) {
       index_.emplace(institutions[i].id, i);
+    }
+    if (single_threaded) {
+      for_each_counter([](counter& c) { c.set_one_writer(); });
     }
   }
 
@@ -98,6 +125,23 @@ public:
   counter volume;
 
 private:
+  template <typename F>
+  void for_each_counter(F f) {
+    for (counter* c :
+         {&requests_received, &requests_forwarded, &door_rejects, &reports_published, &reports_publish_rejected,
+          &reports_processed, &unknown_undelivered, &reports_without_order, &trades, &volume}) {
+      f(*c);
+    }
+    for (std::size_t i = 0; i < reject_reason_slots; ++i) {
+      f(door_rejects_by_reason[i]);
+      f(rejects_by_reason[i]);
+    }
+    for (std::size_t i = 0; i < specs_.size(); ++i) {
+      f(per_institution_[i].sent);
+      f(per_institution_[i].undelivered);
+    }
+  }
+
   std::vector<institution_spec> specs_;
   std::unique_ptr<institution_counters[]> per_institution_;
   boost::unordered_flat_map<institution_id, std::size_t, std::hash<institution_id>> index_;
