@@ -4,7 +4,9 @@
 #include <utility>
 
 #include <boost/asio/execution/blocking.hpp>
+#include <boost/asio/execution/outstanding_work.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/prefer.hpp>
 #include <boost/asio/require.hpp>
 
 namespace minibroker::bus {
@@ -69,14 +71,18 @@ void drain_scope::keep_until_closed(std::shared_ptr<void> object) {
   outermost->kept_.push_back(std::move(object));
 }
 
-boost::asio::any_io_executor drain_scope::never_blocking(const boost::asio::any_io_executor& executor) {
-  return boost::asio::require(executor, boost::asio::execution::blocking.never);
-}
+namespace {
+// An io_context's executor that counts as outstanding work (a work guard's) is another type.
+using tracked_io_executor = decltype(boost::asio::prefer(std::declval<boost::asio::io_context::executor_type>(),
+                                                         boost::asio::execution::outstanding_work.tracked));
+} // namespace
 
 scope_executor::scope_executor(const boost::asio::any_io_executor& executor)
-    : executor_(drain_scope::never_blocking(executor)) {
+    : executor_(boost::asio::require(executor, boost::asio::execution::blocking.never)) {
   if (const auto* own = executor_.target<boost::asio::io_context::executor_type>()) {
     context_ = &own->context();
+  } else if (const auto* tracked = executor_.target<tracked_io_executor>()) {
+    context_ = &tracked->context();
   }
 }
 

@@ -33,8 +33,9 @@ namespace minibroker::bus {
 class drain_scope;
 
 // An executor as drain scopes compare it: required never-blocking once (so executing on it is a
-// post), with the io_context it runs on when it is an io_context's own executor, which makes the
-// common comparison a pointer compare instead of any_io_executor's typed one.
+// post), with the io_context it runs on when it is one of an io_context's own executors (tracking
+// work or not), which makes the common comparison a pointer compare instead of any_io_executor's
+// typed one. Any other executor (a strand) compares with any_io_executor's equality.
 class scope_executor {
 public:
   scope_executor() = default;
@@ -134,9 +135,6 @@ public:
   // at once when no scope is open). For an owner destroyed inside a scope, of targets that defer
   // without keep: they stay alive for the continuations and the running work that use them.
   static void keep_until_closed(std::shared_ptr<void> object);
-
-  // The form of an executor that scopes and defer() compare: required never-blocking, once.
-  [[nodiscard]] static boost::asio::any_io_executor never_blocking(const boost::asio::any_io_executor& executor);
 
 private:
   // The first few continuations live in the scope itself (no allocation, no thread-local
