@@ -64,6 +64,10 @@ public:
 private:
   friend struct detail::key_sharing;
 
+  struct borrow_tag {};
+  // A prvalue, so a publish never goes through the (owning) move constructor.
+  shared_key(borrow_tag, std::string_view text) noexcept : view_(text) {}
+
   // The text as an owner: the shared one, or a new one made from a borrowed view.
   [[nodiscard]] std::shared_ptr<const std::string> owned() const& {
     if (owned_ || view_.empty()) {
@@ -87,11 +91,7 @@ namespace detail {
 // The bus's own access: gives a message the text of the publish's key as it is, borrowed or
 // shared, where copying a shared_key would own it.
 struct key_sharing {
-  static shared_key borrowed(std::string_view text) noexcept {
-    shared_key k;
-    k.view_ = text;
-    return k;
-  }
+  static shared_key borrowed(std::string_view text) noexcept { return shared_key{shared_key::borrow_tag{}, text}; }
   static void share(shared_key& to, const shared_key& from) noexcept {
     to.view_ = from.view_;
     to.owned_ = from.owned_;
