@@ -27,6 +27,9 @@ void orders_producer::start() {
     if (r.client_id.value() >= config_.first_client_id) {
       open_.on_report(r);
     }
+    if (on_report_) {
+      on_report_(m.payload);
+    }
   });
   if (!subscribed) {
     throw boost::system::system_error(subscribed.error(), "orders_producer: subscribe");

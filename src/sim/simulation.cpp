@@ -219,17 +219,13 @@ simulation_summary simulation::impl::run() {
   }
   ran_ = true;
 
-  // Observe every broker's reports, like a frontend does, for latencies and the event log.
-  for (std::size_t i = 0; i < brokers_.size(); ++i) {
+  // Observe every broker's reports as its frontend receives them, for latencies and the event
+  // log: through the producer, not a queue of the simulation's own (a second consumer of every
+  // report would measure the pipeline with one more hop per report than it has).
+  for (std::size_t i = 0; i < producers_.size(); ++i) {
     auto& b = *brokers_[i];
-    bus::queue_options options;
-    options.capacity = settings_.queue_capacity;
-    auto reports = b.declare_report_queue("SIMULATION_REPORTS_QUEUE", options);
-    if (!reports) {
-      throw boost::system::system_error(reports.error(), "simulation: report queue");
-    }
-    auto subscribed = b.bus().subscribe(*reports, b.executor(), [this, i, &b](bus::message<traced_report>& m) {
-      const auto& trace = m.payload.trace;
+    producers_[i]->on_report([this, i, &b](const traced_report& r) {
+      const auto& trace = r.trace;
       auto& o = observers_[i];
       ++o.reports;
       if (report_trace_sink_) {
@@ -253,13 +249,10 @@ simulation_summary simulation::impl::run() {
       }
       if (event_sink_) {
         fmt::memory_buffer line;
-        append_report_line(line, clock_.now(), m.payload.report, tick_of(b.instruments(), m.payload.report.instrument));
+        append_report_line(line, clock_.now(), r.report, tick_of(b.instruments(), r.report.instrument));
         emit(line);
       }
     });
-    if (!subscribed) {
-      throw boost::system::system_error(subscribed.error(), "simulation: subscribe");
-    }
   }
   if (event_sink_) {
     auto& first = *brokers_.front();

@@ -71,6 +71,10 @@ public:
   void on_sent(std::function<void(const order_request&, const order_trace&)> callback) {
     on_sent_ = std::move(callback);
   }
+  // Called for every report the producer's queue delivers, after the producer has taken it in (a
+  // recorder of latencies or events: it sees what this frontend sees without a queue of its own,
+  // which would cost every report one more hop on the broker's bus).
+  void on_report(std::function<void(const traced_report&)> callback) { on_report_ = std::move(callback); }
 
   [[nodiscard]] const orders_producer_stats& stats() const noexcept { return stats_; }
   [[nodiscard]] const open_orders& open() const noexcept { return open_; }
@@ -103,6 +107,7 @@ private:
   bool running_ = false;
   std::function<void()> on_finished_;
   std::function<void(const order_request&, const order_trace&)> on_sent_;
+  std::function<void(const traced_report&)> on_report_;
 };
 
 } // namespace minibroker
