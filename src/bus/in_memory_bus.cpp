@@ -8,6 +8,7 @@
 
 #include "local_queue.hpp"
 #include "minibroker/bus/continuation.hpp"
+#include "recent_routes.hpp"
 #include "routing_table.hpp"
 
 namespace minibroker::bus {
@@ -75,6 +76,7 @@ public:
   std::atomic<sequence_number> sequence{0};
   std::atomic<std::uint64_t> unroutable{0};
   std::atomic<std::uint64_t> refused{0};
+  recent_routes recent; // a single_threaded bus's publishers' (see recent_routes.hpp)
 
 private:
   const std::size_t cache_size_;
@@ -133,8 +135,21 @@ template <typename Threading>
 publish_receipt route_and_deliver(const clock& clk, local_topic& topic, std::string_view routing_key,
                                   const payload_type& type, void* payload) {
   const routing_table& table = topic.table();
-  // A key the route cache holds (the steady state) needs no scratch space.
-  if (const auto hit = table.find(routing_key); hit.queues != nullptr) [[likely]] {
+  // A key the route cache holds (the steady state) needs no scratch space; on one thread, a key
+  // published at the same address before does not even need hashing.
+  routing_table::resolved hit;
+  if constexpr (Threading::one_thread) {
+    hit = topic.recent.find(table, routing_key);
+  }
+  if (hit.queues == nullptr) {
+    hit = table.find(routing_key);
+    if constexpr (Threading::one_thread) {
+      if (hit.queues != nullptr) {
+        topic.recent.remember(table, routing_key, hit);
+      }
+    }
+  }
+  if (hit.queues != nullptr) [[likely]] {
     return deliver<Threading>(clk, topic, *hit.queues, key_sharing::borrowed(*hit.key), type, payload);
   }
   // The walk's scratch space, per thread; taken out so that a nested publish gets its own.

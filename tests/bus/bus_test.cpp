@@ -217,6 +217,45 @@ TEST_CASE("bus: a binding added or removed changes routing at once", "[bus][topi
   CHECK(s.stats_of("SECOND").published == 2);
 }
 
+TEST_CASE("bus: a message is routed by the text of its key whatever buffer holds it", "[bus][topic]") {
+  scenario s{each_threading()};
+  auto topic = s.topic("T");
+  auto a = s.queue<int>("A");
+  auto b = s.queue<int>("B");
+  s.bind(a, topic, "order.report.a");
+  s.bind(b, topic, "order.report.b");
+  const auto on_a = s.record(a);
+  const auto on_b = s.record(b);
+  // One buffer whose text changes in place: the same address and length, another key.
+  std::string key = "order.report.a";
+  const char* const address = key.data();
+  s.publish(topic, key, 1);
+  s.publish(topic, key, 2);
+  key.back() = 'b';
+  REQUIRE(key.data() == address);
+  s.publish(topic, key, 3);
+  key.back() = 'a';
+  s.publish(topic, key, 4);
+  // The same text at other addresses.
+  s.publish(topic, std::string("order.report.b"), 5);
+  s.publish(topic, std::string_view{"order.report.a"}, 6);
+  // A binding added: the key remembered at this address routes by the new bindings.
+  s.bind(b, topic, "order.report.*");
+  s.publish(topic, key, 7);
+  s.io.run();
+  std::vector<int> got_a;
+  std::vector<int> got_b;
+  for (const auto& m : *on_a) {
+    got_a.push_back(m.payload);
+  }
+  for (const auto& m : *on_b) {
+    got_b.push_back(m.payload);
+  }
+  CHECK(got_a == std::vector<int>{1, 2, 4, 6, 7});
+  CHECK(got_b == std::vector<int>{3, 5, 7});
+  CHECK(on_b->back().header.routing_key == "order.report.a");
+}
+
 TEST_CASE("bus: unroutable messages are counted per topic", "[bus]") {
   scenario s{each_threading()};
   auto orders = s.topic("ORDERS");
