@@ -276,16 +276,15 @@ void order_book::rest(std::uint32_t slot) {
   n.level = nil;
 }
 
-[[gnu::always_inline]] inline void order_book::forget(std::uint32_t slot) noexcept {
-  const order_node& n = ctx_.pool[slot];
+[[gnu::always_inline]] inline void order_book::forget(std::uint32_t slot, order_node& n) noexcept {
   ctx_.live_by_client.erase(detail::client_key{n.d.institution, n.d.client_id});
   ctx_.live_by_id.erase(n.d.id);
-  ctx_.pool.release(slot);
+  ctx_.pool.release(slot, n);
 }
 
 [[gnu::always_inline]] inline void order_book::remove_resting(std::uint32_t slot) noexcept {
   unlink(slot);
-  forget(slot);
+  forget(slot, ctx_.pool[slot]);
 }
 
 bool order_book::can_fill(const order_data& in) const {
@@ -330,7 +329,7 @@ bool order_book::can_fill(const order_data& in) const {
   resting.open -= q;
   resting.cum += q;
   lv.qty -= q;
-  if (interest_.trades) {
+  if (interest_.trades) [[likely]] {
     const order_data& buyer = in.side == side::buy ? in : resting;
     const order_data& seller = in.side == side::buy ? resting : in;
     emplace_event<trade>(ctx_.events, ++sequence_, ctx_.now, tid, definition_.id, lv.px, q, in.side,
@@ -377,7 +376,7 @@ bool order_book::match(order_data& in) {
       --lv.count;
       --orders_;
       resting.level = nil;
-      forget(slot);
+      forget(slot, resting);
       if (next == nil) {
         ++empty_levels_;
         drop_empty_best(opposite(in.side));
@@ -492,7 +491,7 @@ void order_book::replace(std::uint32_t slot, price new_px, quantity new_open) {
   emit_exec(n.d, exec_type::replaced, live_status(n.d));
   // The order is in no level now, so matching cannot meet it; its slot stays put.
   if (match(n.d) || n.d.open == quantity{0}) {
-    forget(slot);
+    forget(slot, n);
     return;
   }
   rest(slot);

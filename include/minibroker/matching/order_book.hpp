@@ -98,7 +98,8 @@ private:
   [[nodiscard]] bool can_fill(const detail::order_data& in) const;
   void rest(std::uint32_t slot);
   void unlink(std::uint32_t slot) noexcept;
-  void forget(std::uint32_t slot) noexcept;         // drop from the indexes and free the slot
+  // Drops the order in `slot` (n) from the indexes and frees the slot.
+  void forget(std::uint32_t slot, detail::order_node& n) noexcept;
   void remove_resting(std::uint32_t slot) noexcept; // unlink, forget, free (its level may become empty)
   std::uint32_t find_or_add_level(side s, price px);
   void drop_empty_best(side s);

@@ -64,9 +64,12 @@ public:
     return slot;
   }
 
-  void release(std::uint32_t slot) noexcept {
+  void release(std::uint32_t slot) noexcept { release(slot, (*this)[slot]); }
+  // The same, for a caller that holds the slot's order already (a sweep's filled order): its
+  // address is not computed again from the slot.
+  void release(std::uint32_t slot, order_node& node) noexcept {
     MINIBROKER_ASSERT(slot < used_ && live_ > 0);
-    (*this)[slot].next = free_;
+    node.next = free_;
     free_ = slot;
     --live_;
   }
