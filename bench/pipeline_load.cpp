@@ -26,6 +26,7 @@
 #include <fmt/format.h>
 
 #include "latency_windows.hpp"
+#include "minibroker/core/detail/page_memory.hpp"
 #include "minibroker/sim/simulation.hpp"
 #include "thread_interference.hpp"
 
@@ -59,6 +60,8 @@ struct run_result {
   simulation_summary summary;
   double wall_seconds = 0;  // the pipeline's run and drain
   double check_seconds = 0; // then the summary and the end-of-run check of the stores
+  // Memory the background thread faulted in ahead of the stores during the run (page_memory.hpp).
+  std::uint64_t populated_bytes = 0;
   // Of the calling thread. With one io thread the simulation runs on it, so these are what stalled
   // the pipeline (faults the background populate thread takes instead are not counted).
   bench::thread_interference machine;
@@ -73,6 +76,7 @@ run_result run(const scenario& s, const std::function<void(const simulation_prog
   if (windows != nullptr) {
     sim.on_report_trace([windows](std::size_t, const order_trace& t) { windows->record(t); });
   }
+  const auto populated_before = core_detail::wait_for_populate(); // the runs before have finished theirs
   const auto machine_before = bench::thread_interference::now();
   const auto started = wall_clock::now();
   auto drained = started;
@@ -81,9 +85,10 @@ run_result run(const scenario& s, const std::function<void(const simulation_prog
     drained = wall_clock::now();
     machine = bench::thread_interference::now() - machine_before;
   });
-  run_result r{sim.run(), 0, 0, {}};
+  run_result r{sim.run(), 0, 0, 0, {}};
   r.wall_seconds = std::chrono::duration<double>(drained - started).count();
   r.check_seconds = std::chrono::duration<double>(wall_clock::now() - drained).count();
+  r.populated_bytes = core_detail::wait_for_populate().populated_bytes - populated_before.populated_bytes;
   r.machine = machine;
   if (!r.summary.ok()) {
     for (const auto& f : r.summary.failures) {
@@ -106,10 +111,12 @@ void saturation(scenario s, int repeat) {
     const auto r = run(s);
     const double rate = static_cast<double>(r.summary.operations_sent) / r.wall_seconds;
     rates.push_back(rate);
-    fmt::print("  run {}: {:.0f} orders/s ({} reports, {} trades, {} quotes produced, {:.2f} s, {} page faults, "
-               "{:.2f} s stolen, {:.2f} s waiting; then {:.3f} s summary and check, not counted)\n",
+    fmt::print("  run {}: {:.0f} orders/s ({} reports, {} trades, {} quotes produced, {:.2f} s, {} page faults "
+               "({:.0f} MB faulted in ahead by the background thread), {:.2f} s stolen, {:.2f} s waiting; then "
+               "{:.3f} s summary and check, not counted)\n",
                i + 1, rate, r.summary.reports_back, r.summary.trades, r.summary.quotes_produced, r.wall_seconds,
-               r.machine.minor_faults, r.machine.steal_seconds, r.machine.waiting_seconds, r.check_seconds);
+               r.machine.minor_faults, static_cast<double>(r.populated_bytes) / 1e6, r.machine.steal_seconds,
+               r.machine.waiting_seconds, r.check_seconds);
   }
   std::sort(rates.begin(), rates.end());
   fmt::print("  median: {:.0f} orders/s end to end\n\n", rates[rates.size() / 2]);
