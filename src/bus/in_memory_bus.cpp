@@ -6,10 +6,10 @@
 #include <utility>
 #include <vector>
 
-#include "local_queue.hpp"
 #include "minibroker/bus/continuation.hpp"
 #include "recent_routes.hpp"
 #include "routing_table.hpp"
+#include "threading.hpp"
 
 namespace minibroker::bus {
 namespace detail {
@@ -87,7 +87,7 @@ private:
 };
 
 // Copies the payload and the key into each of queues (moving them into the last) and counts.
-// Every queue of the bus is a basic_local_queue<Threading>.
+// Every queue of the bus is a Threading::queue.
 template <typename Threading>
 [[gnu::always_inline]] inline publish_receipt deliver(const clock& clk, local_topic& topic, const route& queues,
                                                       shared_key key, const payload_type& type, void* payload) {
@@ -106,7 +106,7 @@ template <typename Threading>
   }
   const timestamp now = clk.now();
   for (std::size_t i = 0; i < queues.size(); ++i) {
-    auto& queue = static_cast<basic_local_queue<Threading>&>(*queues[i]);
+    auto& queue = static_cast<typename Threading::queue&>(*queues[i]);
     if (queue.type != &type) {
       queue.count_type_mismatch();
       ++receipt.type_mismatched;
@@ -171,9 +171,9 @@ std::shared_ptr<local_queue> make_queue(const void* owner_bus, std::string_view 
                                         const queue_options& options, std::uint32_t order,
                                         const std::shared_ptr<local_queue>& dead_letter,
                                         const in_memory_bus_config& config, std::shared_ptr<const void> topics) {
-  return std::make_shared<basic_local_queue<Threading>>(
+  return std::make_shared<typename Threading::queue>(
       owner_bus, std::string(name), type, options, order, std::move(topics),
-      std::static_pointer_cast<basic_local_queue<Threading>>(dead_letter), config.log, config.drain_batch);
+      std::static_pointer_cast<typename Threading::queue>(dead_letter), config.log, config.drain_batch);
 }
 
 } // namespace detail

@@ -1,6 +1,6 @@
 #pragma once
-// The bus in one process: moodycamel ConcurrentQueues behind a routing trie, or, for a bus used
-// from one thread, plain rings.
+// The bus in one process: lock-free queues behind a routing trie, or, for a bus used from one
+// thread, plain linked lists.
 
 #include <cstddef>
 #include <memory>
@@ -17,7 +17,7 @@ struct in_memory_bus_config {
   std::size_t route_cache_size = 4096; // routing keys remembered per topic (0: always walk the trie)
   // A promise that every publish, every consumer's executor and every stats() call run on one
   // thread (or one thread at a time, handed over with a happens-before, as set-up and then a run).
-  // The queues then use plain counters and rings, with no locked instruction per message. Breaking
+  // The queues then use plain counters and lists, with no locked instruction per message. Breaking
   // the promise is a data race (ThreadSanitizer reports it).
   bool single_threaded = false;
 };
@@ -29,10 +29,10 @@ struct in_memory_bus_config {
 // is bounded: once full it stops learning new keys, which then walk the trie.
 //
 // Queues: a queue's messages live in slots allocated in chunks as the queue first fills (never
-// more than its capacity), recycled through a lock-free free list, so a steady flow allocates
-// nothing. A publish copies the payload into its slot (moving it into the last queue). Depth counts
-// messages accepted and not yet handled, including the batch a consumer has in hand; drop_head
-// drops the oldest message still waiting.
+// more than its capacity), recycled through a free list (lock-free unless single_threaded), so a
+// steady flow allocates nothing. A publish copies the payload into its slot (moving it into the last queue). Depth
+// counts messages accepted and not yet handled, including the batch a consumer has in hand; drop_head drops the oldest
+// message still waiting.
 //
 // Thread safety: as bus (every member from any thread), unless config.single_threaded. Lifetime: the bus keeps a copy
 // of each consumer's executor, so their execution contexts (io_context) must outlive the bus. A pending drain keeps its
