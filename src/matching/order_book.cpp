@@ -489,10 +489,13 @@ void order_book::replace(std::uint32_t slot, price new_px, quantity new_open) {
   n.d.px = new_px;
   n.d.open = new_open;
   emit_exec(n.d, exec_type::replaced, live_status(n.d));
-  // The order is in no level now, so matching cannot meet it; its slot stays put.
-  if (match(n.d) || n.d.open == quantity{0}) {
-    forget(slot, n);
-    return;
+  // The order is in no level now, so matching cannot meet it; its slot stays put. Most replaces
+  // cross nothing: that is checked here, without match()'s call and frame (as in add()).
+  if (const levels& opp = side_levels(opposite(n.d.side)); !opp.empty() && crosses(n.d, levels_[opp.back().index].px)) {
+    if (match(n.d) || n.d.open == quantity{0}) {
+      forget(slot, n);
+      return;
+    }
   }
   rest(slot);
 }
