@@ -378,8 +378,14 @@ bool order_book::match(order_data& in) {
       resting.level = nil;
       forget(slot, resting);
       if (next == nil) {
+        // The best level emptied: it goes at once (the back of a side always has orders). The level
+        // behind it has orders too unless it emptied earlier: that rare case is drop_empty_best()'s.
         ++empty_levels_;
-        drop_empty_best(opposite(in.side));
+        free_level(li);
+        opp.pop_back();
+        if (!opp.empty() && levels_[opp.back().index].count == 0) [[unlikely]] {
+          drop_empty_best(opposite(in.side));
+        }
         break;
       }
       if (in.open == quantity{0}) {
