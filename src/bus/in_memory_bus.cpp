@@ -97,12 +97,9 @@ template <typename Threading>
     topic.unroutable.fetch_add(1, std::memory_order_relaxed);
     return receipt;
   }
-  std::size_t last = queues.size();
-  for (std::size_t i = queues.size(); i-- > 0;) {
-    if (queues[i]->type == &type) {
-      last = i;
-      break;
-    }
+  std::size_t last = queues.size() - 1; // the last queue of the payload's type, if any
+  while (last > 0 && queues[last]->type != &type) {
+    --last;
   }
   const timestamp now = clk.now();
   for (std::size_t i = 0; i < queues.size(); ++i) {
@@ -116,8 +113,7 @@ template <typename Threading>
     // share the key's text.
     const bool move = i == last;
     const bool accepted = queue.push([&](void* slot) {
-      type.construct(slot, payload, move);
-      message_header& header = type.header(slot);
+      message_header& header = type.construct(slot, payload, move);
       if (move) {
         key_sharing::share(header.routing_key, std::move(key));
       } else {

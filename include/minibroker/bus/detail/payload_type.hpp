@@ -28,8 +28,9 @@ struct payload_type {
   std::string_view name; // for error messages
   std::size_t size;      // of message<T>
   std::size_t align;     // of message<T>
-  // Builds a message<T> with an empty header at dst from *payload (a T), moved or copied.
-  void (*construct)(void* dst, void* payload, bool move);
+  // Builds a message<T> with an empty header at dst from *payload (a T), moved or copied, and
+  // returns its header for the bus to fill.
+  message_header& (*construct)(void* dst, void* payload, bool move);
   // Move-constructs a message<T> at dst from the one at src (which stays to be destroyed).
   void (*relocate)(void* dst, void* src);
   void (*destroy)(void* msg) noexcept;
@@ -42,13 +43,12 @@ struct payload_ops {
   static_assert(std::is_move_constructible_v<T> && std::is_copy_constructible_v<T>,
                 "a payload must be copyable (one copy per queue) and movable");
   using msg = message<T>;
-  static void construct(void* dst, void* payload, bool move) {
+  static message_header& construct(void* dst, void* payload, bool move) {
     T& p = *static_cast<T*>(payload);
     if (move) {
-      ::new (dst) msg{message_header{}, std::move(p)};
-    } else {
-      ::new (dst) msg{message_header{}, p};
+      return (::new (dst) msg{message_header{}, std::move(p)})->header;
     }
+    return (::new (dst) msg{message_header{}, p})->header;
   }
   static void relocate(void* dst, void* src) { ::new (dst) msg(std::move(*static_cast<msg*>(src))); }
   static void destroy(void* m) noexcept { static_cast<msg*>(m)->~msg(); }
