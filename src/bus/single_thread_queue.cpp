@@ -73,12 +73,7 @@ bool single_thread_queue::take_dead_letter(void* message) {
   return push([&](void* m) { type_.relocate(m, message); });
 }
 
-void single_thread_queue::schedule_drain() {
-  // Inside a drain on the same executor, this drain runs as its continuation (continuation.hpp).
-  // No reference is counted per hop: a bus destroyed inside a scope leaves its queues to the scope
-  // (keep_until_closed), and a drain that is posted takes one then (acquire).
-  drain_scope::run_soon(executor_, {&drain_continuation, this, nullptr, &acquire});
-}
+void single_thread_queue::post_drain() { drain_scope::post(executor_, {&drain_continuation, this, nullptr, &acquire}); }
 
 std::shared_ptr<void> single_thread_queue::acquire(void* self) {
   return static_cast<single_thread_queue*>(self)->shared_from_this();
@@ -125,7 +120,7 @@ void single_thread_queue::drain() {
   dead_lettered_ += counts.dead_lettered;
   failed_ += counts.failed;
   if (ready_head_ != nullptr) {
-    drain_scope::post(executor_, {&drain_continuation, this, nullptr, &acquire}); // yield, then go on
+    post_drain(); // yield to the executor, then go on
   } else {
     drain_pending_ = false;
   }

@@ -59,6 +59,7 @@ private:
   slot* pop_ready() noexcept;
   void accepted(slot* s);
   void schedule_drain();
+  void post_drain();
   static std::shared_ptr<void> acquire(void* self);
   static void drain_continuation(void* self);
   void drain();
@@ -141,6 +142,18 @@ inline single_thread_queue::slot* single_thread_queue::pop_ready() noexcept {
     }
   }
   return s;
+}
+
+// Inline: inside a drain on the same executor (the steady state), this drain runs as its
+// continuation (continuation.hpp). No reference is counted per hop: a bus destroyed inside a scope
+// leaves its queues to the scope (keep_until_closed), and a drain that is posted takes one then
+// (acquire).
+inline void single_thread_queue::schedule_drain() {
+  if (drain_scope::open_for(executor_)) [[likely]] {
+    drain_scope::defer({&drain_continuation, this, nullptr, &acquire});
+  } else {
+    post_drain();
+  }
 }
 
 } // namespace minibroker::bus::detail
