@@ -40,6 +40,7 @@ single_thread_queue::~single_thread_queue() {
 
 void single_thread_queue::grow() {
   const std::size_t n = std::min(chunk_slots, options_.capacity - allocated_);
+  chunks_.reserve(chunks_.size() + 1); // first: a chunk allocated is never left without its owner
   auto* chunk = static_cast<std::byte*>(::operator new (n* stride_, std::align_val_t{slot_align_}));
   chunks_.push_back(chunk);
   allocated_ += n;
@@ -53,8 +54,8 @@ single_thread_queue::slot* single_thread_queue::make_room() {
   if (allocated_ < options_.capacity) {
     grow();
   } else if (options_.overflow == overflow_policy::drop_head) {
-    // Full: the oldest waiting message makes room (none waits when the only messages are in the
-    // consumer's hands; then the publish is refused as under reject_publish).
+    // Full: the oldest waiting message makes room (none waits when the only messages are the
+    // batch in the consumer's hands; then the publish is refused as under reject_publish).
     if (slot* oldest = pop_ready()) {
       type_.destroy(message_of(oldest));
       ++dropped_;
@@ -102,14 +103,14 @@ boost::system::result<void> single_thread_queue::subscribe(const boost::asio::an
 }
 
 void single_thread_queue::drain() {
-  // The messages waiting now, up to a batch; what the handlers publish here waits for the next.
-  std::uint64_t budget = std::min<std::uint64_t>(depth_, batch_);
+  // The batch: the messages waiting now, up to the batch size, taken off the ready list before any
+  // handler runs. What the handlers publish here waits for the next drain, and a drop_head publish
+  // drops only what waits, never a message of the batch.
+  slot* batch = take_batch();
   handled counts;
-  while (budget-- != 0) {
-    slot* s = pop_ready();
-    if (s == nullptr) {
-      break; // a handler's drop_head publish took the rest
-    }
+  while (batch != nullptr) {
+    slot* s = batch;
+    batch = s->next; // before free_slot() relinks s
     void* message = message_of(s);
     handle(handler_, message, counts);
     type_.destroy(message);
@@ -124,6 +125,23 @@ void single_thread_queue::drain() {
   } else {
     drain_pending_ = false;
   }
+}
+
+single_thread_queue::slot* single_thread_queue::take_batch() noexcept {
+  slot* first = ready_head_;
+  if (first == nullptr) {
+    return nullptr;
+  }
+  slot* last = first;
+  for (std::size_t n = 1; n < batch_ && last->next != nullptr; ++n) {
+    last = last->next;
+  }
+  ready_head_ = last->next;
+  if (ready_head_ == nullptr) {
+    ready_tail_ = nullptr;
+  }
+  last->next = nullptr;
+  return first;
 }
 
 queue_stats single_thread_queue::stats() const {

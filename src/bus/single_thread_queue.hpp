@@ -5,14 +5,15 @@
 // A slot is a link followed by a message. One link serves both lists a slot can be on: the free
 // list (a stack, so the slot just freed, still in cache, is the next one taken) and the ready list
 // (a FIFO of messages waiting for the consumer). A slot in the consumer's hands is on neither. A
-// publish takes a slot, builds the message in it and appends it; the drain takes messages off the
-// front one at a time, handles them and frees their slots. Slots are allocated in chunks as the
-// queue first fills, never more than its capacity.
+// publish takes a slot, builds the message in it and appends it; the drain takes a batch off the
+// front (the messages waiting when it starts, up to the batch size), handles them in order and
+// frees their slots. Slots are allocated in chunks as the queue first fills, never more than its
+// capacity.
 //
 // Wake-ups: drain_pending_ is true from the publish that finds the queue idle until the drain
-// that finds it empty; while it is true no publish schedules another. A drain handles at most the
-// messages waiting when it started (and no more than the batch size), so what its handlers publish
-// to this queue comes out in a later drain, after the handler that published it has returned.
+// that finds it empty; while it is true no publish schedules another. What a drain's handlers
+// publish to its own queue comes out in a later drain, after the handler that published it has
+// returned; a drop_head publish meanwhile drops only what waits, never the batch in hand.
 
 #include <cstddef>
 #include <cstdint>
@@ -57,6 +58,7 @@ private:
     free_ = s;
   }
   slot* pop_ready() noexcept;
+  slot* take_batch() noexcept; // a chain of waiting messages off the ready list, oldest first
   void accepted(slot* s);
   void schedule_drain();
   void post_drain();

@@ -369,6 +369,34 @@ TEST_CASE("bus: a full drop_head queue drops its oldest message", "[bus][overflo
   check_invariant(after);
 }
 
+TEST_CASE("bus: a handler publishing to its own full drop_head queue neither drops nor runs ahead of its batch",
+          "[bus][overflow]") {
+  scenario s{each_threading()};
+  auto topic = s.topic("T");
+  auto q = s.queue<int>("Q", {.capacity = 2, .overflow = overflow_policy::drop_head});
+  s.bind(q, topic, "#");
+  std::vector<int> seen;
+  publish_receipt inner;
+  REQUIRE(s.bus_.subscribe(q, s.io.get_executor(), [&](message<int>& m) {
+    seen.push_back(m.payload);
+    if (m.payload == 1) {
+      inner = s.publish(topic, "k", 3); // both slots are the drain's batch: 1 in hand, 2 next
+    }
+  }));
+  s.publish(topic, "k", 1);
+  s.publish(topic, "k", 2);
+  CHECK(s.io.run_one() == 1); // one drain: the messages waiting when it started, and no more
+  CHECK(seen == std::vector<int>{1, 2});
+  CHECK(inner.rejected == 1); // nothing waits to be dropped: refused, as under reject_publish
+  s.io.run();
+  CHECK(seen == std::vector<int>{1, 2});
+  const auto after = s.stats_of("Q");
+  CHECK(after.dropped == 0);
+  CHECK(after.rejected == 1);
+  CHECK(after.delivered == 2);
+  check_invariant(after);
+}
+
 TEST_CASE("bus: a handler that throws sends the message to the dead-letter queue with the error", "[bus][dlq]") {
   scenario s{each_threading()};
   auto topic = s.topic("ORDERS");

@@ -13,7 +13,12 @@ void* counted(std::size_t n) noexcept {
   return std::malloc(n == 0 ? 1 : n);
 }
 
+std::atomic<bool> fail_next{false};
+
 void* counted_or_throw(std::size_t n) {
+  if (fail_next.exchange(false, std::memory_order_relaxed)) {
+    throw std::bad_alloc{};
+  }
   if (void* p = counted(n)) {
     return p;
   }
@@ -23,6 +28,8 @@ void* counted_or_throw(std::size_t n) {
 } // namespace
 
 long minibroker::test::allocations() noexcept { return count.load(std::memory_order_relaxed); }
+
+void minibroker::test::fail_next_allocation() noexcept { fail_next.store(true, std::memory_order_relaxed); }
 
 // The aligned forms (std::align_val_t) stay the runtime's: new and delete of a pair come from the
 // same place either way.

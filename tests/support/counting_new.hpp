@@ -8,4 +8,7 @@ namespace minibroker::test {
 // Allocations through any replaced operator new since the program started; any thread.
 long allocations() noexcept;
 
+// Makes the next allocation through a throwing (plain) operator new throw std::bad_alloc.
+void fail_next_allocation() noexcept;
+
 } // namespace minibroker::test
