@@ -38,9 +38,6 @@ inline void update_max(std::atomic<std::uint64_t>& max, std::uint64_t value) noe
 }
 
 class any_thread_queue final : public local_queue {
-  template <typename T>
-  using atomic = std::atomic<T>;
-
 public:
   any_thread_queue(const void* owner_bus, std::string queue_name, const payload_type& payload, queue_options options,
                    std::uint32_t order, std::shared_ptr<const void> topics, std::shared_ptr<local_queue> dead_letter,
@@ -98,11 +95,11 @@ private:
   std::size_t chunk_count_;
   std::mutex grow_mutex_;
   std::uint32_t allocated_ = 0; // guarded by grow_mutex_
-  atomic<bool> fully_allocated_{false};
-  atomic<std::uint64_t> free_head_; // (tag << 32) | index, no_slot when empty
+  std::atomic<bool> fully_allocated_{false};
+  std::atomic<std::uint64_t> free_head_; // (tag << 32) | index, no_slot when empty
 
   moodycamel::ConcurrentQueue<std::uint32_t> ready_;
-  atomic<std::uint64_t> count_{unsubscribed_bit};
+  std::atomic<std::uint64_t> count_{unsubscribed_bit};
 
   // Consumer; written once by subscribe, before count_ lets anyone post a drain.
   std::mutex subscribe_mutex_;
@@ -112,14 +109,14 @@ private:
   std::vector<std::uint32_t> batch_; // the drain's, one drain at a time
 
   // Counters.
-  atomic<std::uint64_t> published_{0};
-  atomic<std::uint64_t> delivered_{0};
-  atomic<std::uint64_t> dropped_{0};
-  atomic<std::uint64_t> rejected_{0};
-  atomic<std::uint64_t> dead_lettered_{0};
-  atomic<std::uint64_t> failed_{0};
-  atomic<std::uint64_t> type_mismatched_{0};
-  atomic<std::uint64_t> max_depth_{0};
+  std::atomic<std::uint64_t> published_{0};
+  std::atomic<std::uint64_t> delivered_{0};
+  std::atomic<std::uint64_t> dropped_{0};
+  std::atomic<std::uint64_t> rejected_{0};
+  std::atomic<std::uint64_t> dead_lettered_{0};
+  std::atomic<std::uint64_t> failed_{0};
+  std::atomic<std::uint64_t> type_mismatched_{0};
+  std::atomic<std::uint64_t> max_depth_{0};
 };
 
 template <typename Fill>

@@ -5,14 +5,11 @@
 // batches on its executor; a drain made due inside another drain on the same executor is that
 // drain's continuation rather than a post (continuation.hpp).
 
-#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <exception>
 #include <memory>
-#include <mutex>
 #include <string>
-#include <vector>
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/system/result.hpp>

@@ -29,7 +29,8 @@ single_thread_queue::single_thread_queue(const void* owner_bus, std::string queu
 }
 
 single_thread_queue::~single_thread_queue() {
-  // No drain is pending (it would hold a reference), so whatever waits is ours to destroy.
+  // No drain is pending (a posted one holds a reference; a deferred one runs before the scope
+  // that keeps a destroyed bus's queues lets go of them), so whatever waits is ours to destroy.
   while (slot* s = pop_ready()) {
     type_.destroy(message_of(s));
   }
