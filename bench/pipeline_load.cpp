@@ -212,7 +212,9 @@ int main(int argc, char** argv) {
       "institutions", po::value(&s.institutions)->default_value(s.institutions), "institutions (brokers)")(
       "quote-rate", po::value(&s.quote_rate)->default_value(s.quote_rate),
       "quotes per second per instrument")("seed", po::value(&s.seed)->default_value(s.seed), "random seed")(
-      "threads", po::value(&s.threads)->default_value(s.threads), "rates and soak: io threads")(
+      "threads", po::value(&s.threads)->default_value(s.threads),
+      "rates and soak: io threads")("retention-rows", po::value(&s.retention_rows)->default_value(s.retention_rows),
+                                    "rows each timetable keeps (the oldest are evicted and their memory reused)")(
       "rate", po::value(&offered)->multitoken(), "rates: offered orders per second in all (repeatable)")(
       "rate-seconds", po::value(&rate_seconds)->default_value(rate_seconds), "rates: seconds per rate")(
       "windows", po::value(&window_ms), "rates: also the latency of each window of this many milliseconds")(
