@@ -4,6 +4,7 @@
 #include <utility>
 #include <variant>
 
+#include "minibroker/bus/continuation.hpp"
 #include "minibroker/exchange/topology.hpp"
 
 namespace minibroker {
@@ -119,12 +120,18 @@ void orders_processor::on_report(bus::message<traced_report>& message) {
 }
 
 void orders_processor::attach(institution_id institution, std::shared_ptr<exchange_detail::session> session) {
-  sessions_.insert_or_assign(institution, attached{std::move(session), counters_.institution(institution)});
+  auto [it, inserted] = sessions_.try_emplace(institution);
+  if (!inserted) {
+    // A drain of the replaced session may be deferred to the running scope (session.hpp).
+    bus::drain_scope::keep_until_closed(std::move(it->second.session));
+  }
+  it->second = attached{std::move(session), counters_.institution(institution)};
 }
 
 void orders_processor::detach(institution_id institution, const std::shared_ptr<exchange_detail::session>& session) {
   auto it = sessions_.find(institution);
   if (it != sessions_.end() && it->second.session == session) {
+    bus::drain_scope::keep_until_closed(session); // a drain of it may be deferred to the running scope
     sessions_.erase(it);
   }
 }
@@ -152,7 +159,7 @@ void orders_processor::deliver(institution_id to, const traced_report& report) {
   if (it->second.counters != nullptr) {
     it->second.counters->sent.add();
   }
-  exchange_detail::session::send(it->second.session, report);
+  exchange_detail::session::send(*it->second.session, report);
 }
 
 } // namespace minibroker

@@ -72,3 +72,40 @@ TEST_CASE("exchange: requests made in a drain on its executor reach a session on
     CHECK(operations > 1); // the reports were posted to the sessions' executor
   }
 }
+
+TEST_CASE("exchange: a session detached or replaced while requests for it wait in the orders API hears none of "
+          "their reports",
+          "[exchange][single-thread]") {
+  scenario s{one_thread_config()};
+  report_recorder a, replacement;
+  s.ex.api().attach(inst_a, a, s.ex.executor());
+  s.run();
+  const bool replaced = GENERATE(false, true);
+  INFO("dropped by " << (replaced ? "a second attach" : "detach"));
+
+  const quantity ten = s.lots(traded_instrument, 10);
+  boost::asio::post(s.ex.executor(), [&] {
+    const bus::scope_executor executor(s.ex.executor());
+    bus::drain_scope scope(executor);
+    s.send(limit(inst_a, 1, traded_instrument, side::buy, ten, s.ref(traded_instrument)));
+    // Refused at the door: its reject is delivered while the orders API drains these calls.
+    s.send(limit(inst_a, 1, traded_instrument, side::buy, ten, s.ref(traded_instrument)));
+    if (replaced) {
+      s.ex.api().attach(inst_a, replacement, s.ex.executor());
+    } else {
+      s.ex.api().detach(inst_a);
+    }
+    scope.run_continuations();
+  });
+  s.io.restart();
+  s.io.run();
+
+  CHECK(a.lines().empty());
+  if (replaced) {
+    // The order's acknowledgement comes from the matcher, after the second attach has taken effect.
+    const std::string q = fmt::format("{}", ten);
+    CHECK(replacement.lines() == std::vector<std::string>{"A new new id=1 cum=0 open=" + q});
+  } else {
+    CHECK(replacement.lines().empty());
+  }
+}
