@@ -320,7 +320,8 @@ bool order_book::can_fill(const order_data& in) const {
 }
 
 // One trade between `in` and the order at the front of `lv`: both orders' quantities, the level's,
-// and the trade's events (the trade, the aggressor's report, the resting order's).
+// and the trade's events (the trade, the aggressor's report, the resting order's), recorded as one
+// entry of the buffer (detail::fill_events) when the trade is wanted.
 [[gnu::always_inline]] inline void order_book::fill(order_data& in, order_data& resting, price_level& lv) {
   const quantity q = std::min(in.open, resting.open);
   const trade_id tid{++ctx_.last_trade_id};
@@ -330,11 +331,10 @@ bool order_book::can_fill(const order_data& in) const {
   resting.cum += q;
   lv.qty -= q;
   if (interest_.trades) [[likely]] {
-    const order_data& buyer = in.side == side::buy ? in : resting;
-    const order_data& seller = in.side == side::buy ? resting : in;
-    emplace_event<trade>(ctx_.events, ++sequence_, ctx_.now, tid, definition_.id, lv.px, q, in.side,
-                         trade_party{buyer.id, buyer.institution, buyer.client_id},
-                         trade_party{seller.id, seller.institution, seller.client_id});
+    ctx_.events.emplace_back(std::in_place_type<detail::fill_events>, sequence_ + 1, ctx_.now, definition_.id, tid,
+                             lv.px, q, in, resting);
+    sequence_ += 3;
+    return;
   }
   emit_fill(in, lv.px, q, tid);
   emit_fill(resting, lv.px, q, tid);

@@ -345,6 +345,15 @@ void order_matcher::process(const replace_request& request) {
                        md->on_depth_update(d);
                      }
                    },
+                   [orders, md](const detail::fill_events& f) {
+                     if (md != nullptr) {
+                       md->on_trade(f.trade_event);
+                     }
+                     if (orders != nullptr) {
+                       orders->on_execution_report(f.aggressor_report);
+                       orders->on_execution_report(f.resting_report);
+                     }
+                   },
                },
                e);
   }

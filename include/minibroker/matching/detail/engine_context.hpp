@@ -16,7 +16,59 @@
 
 namespace minibroker::detail {
 
-using event = std::variant<execution_report, trade, top_of_book, depth_update>;
+// A fill's three events, recorded and delivered as one entry of the buffer: the trade, then the
+// aggressor's report, then the resting order's. One entry where there were three: one room check
+// and one index written when recorded, one visit when delivered (a sweep is mostly fills).
+// Constructed in the buffer's slot from the fill's values, each event from its fields.
+struct fill_events {
+  fill_events(sequence_number first, timestamp now, instrument_id instrument, trade_id id, price px, quantity qty,
+              const order_data& aggressor, const order_data& resting) noexcept
+      : trade_event{first,
+                    now,
+                    id,
+                    instrument,
+                    px,
+                    qty,
+                    aggressor.side,
+                    party(aggressor.side == side::buy ? aggressor : resting),
+                    party(aggressor.side == side::buy ? resting : aggressor)},
+        aggressor_report{report(first + 1, now, instrument, id, px, qty, aggressor)},
+        resting_report{report(first + 2, now, instrument, id, px, qty, resting)} {}
+
+  trade trade_event;
+  execution_report aggressor_report;
+  execution_report resting_report;
+
+private:
+  [[nodiscard]] static trade_party party(const order_data& d) noexcept {
+    return trade_party{d.id, d.institution, d.client_id};
+  }
+  [[gnu::always_inline]] [[nodiscard]] static execution_report report(sequence_number seq, timestamp now,
+                                                                      instrument_id instrument, trade_id id, price px,
+                                                                      quantity qty, const order_data& d) noexcept {
+    return execution_report{seq,
+                            now,
+                            instrument,
+                            d.id,
+                            d.institution,
+                            d.client_id,
+                            exec_type::trade,
+                            d.open == quantity{0} ? order_status::filled : order_status::partially_filled,
+                            d.side,
+                            d.type,
+                            d.tif,
+                            d.px,
+                            d.cum + d.open,
+                            px,
+                            qty,
+                            d.cum,
+                            d.open,
+                            id,
+                            reject_reason::none};
+  }
+};
+
+using event = std::variant<execution_report, trade, top_of_book, depth_update, fill_events>;
 
 struct engine_context {
   explicit engine_context(const matcher_config& config)
