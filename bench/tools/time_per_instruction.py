@@ -8,9 +8,10 @@ move the wall clock. Both profiles must be of the same binary and run.
 
   perf record -e cpu-clock -F 5000 -o perf.data BINARY ARGS
   valgrind --tool=callgrind --callgrind-out-file=callgrind.out BINARY ARGS
-  bench/tools/time_per_instruction.py perf.data callgrind.out [--pid PID] [--top N]
+  bench/tools/time_per_instruction.py perf.data callgrind.out [--thread TID] [--top N]
 
---pid keeps one thread's samples (perf report -s pid lists them). Names are reduced to the
+--thread keeps one thread's samples, as shares of that thread's time (perf report -s pid lists
+the threads; perf's own --pid and --tid filters keep the whole process). Names are reduced to the
 function's qualified name (template arguments and parameters dropped), so overloads add up.
 """
 import argparse
@@ -35,18 +36,19 @@ def reduce_name(name: str) -> str:
     return out.split(" ")[-1] if " " in out else out  # the return type of a template
 
 
-def perf_shares(data: str, pid: str | None) -> collections.Counter:
-    cmd = ["perf", "report", "-i", data, "--no-children", "--sort", "symbol", "--stdio"]
-    if pid:
-        cmd += ["--pid", pid]
+def perf_shares(data: str, thread: str | None) -> collections.Counter:
+    cmd = ["perf", "report", "-i", data, "--no-children", "--sort", "pid,symbol", "--stdio"]
     text = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
     shares = collections.Counter()
     for line in text.splitlines():
-        # "  7.49%  [.] name" and, in some perf versions, more columns after two spaces or more
-        m = re.match(r"\s*([\d.]+)%\s+\[(.)\]\s+(.*?)(?:\s{2,}.*)?$", line)
-        if m:
-            kernel = "[k] " if m.group(2) == "k" else ""
-            shares[kernel + reduce_name(m.group(3))] += float(m.group(1))
+        # "  7.49%  15084:name  [.] symbol", and in some perf versions more columns after two spaces
+        m = re.match(r"\s*([\d.]+)%\s+(\d+):\S*\s+\[(.)\]\s+(.*?)(?:\s{2,}.*)?$", line)
+        if m and (thread is None or m.group(2) == thread):
+            kernel = "[k] " if m.group(3) == "k" else ""
+            shares[kernel + reduce_name(m.group(4))] += float(m.group(1))
+    total = sum(shares.values())
+    for name in shares:
+        shares[name] *= 100.0 / total
     return shares
 
 
@@ -71,10 +73,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("perf_data")
     parser.add_argument("callgrind_out")
-    parser.add_argument("--pid")
+    parser.add_argument("--thread")
     parser.add_argument("--top", type=int, default=40)
     args = parser.parse_args()
-    time, instructions = perf_shares(args.perf_data, args.pid), callgrind_shares(args.callgrind_out)
+    time, instructions = perf_shares(args.perf_data, args.thread), callgrind_shares(args.callgrind_out)
     names = sorted(set(time) | set(instructions), key=lambda n: -max(time[n], instructions[n]))
     print(f"{'time %':>7} {'instr %':>8} {'ratio':>6}  function")
     for name in names[: args.top]:
