@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <bit>
 #include <cstddef>
+#include <cstdint>
 #include <iterator>
 #include <memory>
 #include <new>
@@ -103,7 +104,9 @@ public:
     if (chunk == chunks_.size()) {
       open_chunk(chunk);
     }
-    T* const slot = ::new (static_cast<void*>(chunks_[chunk] + offset)) T{std::forward<Args>(args)...};
+    T* const at = chunks_[chunk] + offset;
+    prefetch_ahead_of(at);
+    T* const slot = ::new (static_cast<void*>(at)) T{std::forward<Args>(args)...};
     ++size_;
     return *slot;
   }
@@ -112,6 +115,25 @@ public:
   [[nodiscard]] const_iterator end() const noexcept { return {this, size_}; }
 
 private:
+  // The rows a growing table writes are lines nothing has touched yet: each store to one misses
+  // all the caches, waits in the store buffer for its line, and a full store buffer stalls
+  // everything behind it. The lines of the element this many places ahead are fetched now, so
+  // its stores find them in the cache (the in-process pipeline at saturation: 7 to 19% more orders
+  // a second in alternated rounds; BENCHMARKS.md, end to end, twelfth session).
+  static constexpr std::size_t prefetch_distance = 8;
+  static constexpr std::size_t cache_line = 64;
+
+  // Unconditional on purpose: a prefetch never faults, so near the end of a chunk it may look past
+  // it, harmlessly (and GCC 12 at -O2 dropped a bounds-checked one altogether). The address is
+  // computed as an integer: a pointer past the chunk would be undefined.
+  static void prefetch_ahead_of(const T* slot) noexcept {
+    const std::uintptr_t ahead = reinterpret_cast<std::uintptr_t>(slot) + prefetch_distance * sizeof(T);
+    for (std::size_t b = 0; b < sizeof(T); b += cache_line) {
+      __builtin_prefetch(reinterpret_cast<const void*>(ahead + b), 1, 3);
+    }
+    __builtin_prefetch(reinterpret_cast<const void*>(ahead + sizeof(T) - 1), 1, 3); // the last line
+  }
+
   struct position {
     std::size_t chunk;
     std::size_t offset;
