@@ -25,6 +25,20 @@ exchange_config one_thread_config() {
   return c;
 }
 
+// Runs `requests` as a broker sharing the exchange's executor sends: from a drain of its own on that
+// executor. Returns the executor operations run until nothing is left.
+template <typename Requests>
+std::size_t in_a_drain_on_the_exchange(scenario& s, Requests requests) {
+  boost::asio::post(s.ex.executor(), [&] {
+    const bus::scope_executor executor(s.ex.executor());
+    bus::drain_scope scope(executor);
+    requests();
+    scope.run_continuations();
+  });
+  s.io.restart();
+  return s.io.run();
+}
+
 } // namespace
 
 TEST_CASE("exchange: single_threaded with more than one matcher shard is refused", "[exchange][single-thread]") {
@@ -50,16 +64,10 @@ TEST_CASE("exchange: requests made in a drain on its executor reach a session on
   s.run(); // the attaches
 
   const quantity ten = s.lots(traded_instrument, 10);
-  boost::asio::post(s.ex.executor(), [&] {
-    // As a broker sharing the exchange's executor sends from its own drain.
-    const bus::scope_executor executor(s.ex.executor());
-    bus::drain_scope scope(executor);
+  const std::size_t operations = in_a_drain_on_the_exchange(s, [&] {
     s.send(limit(inst_a, 1, traded_instrument, side::buy, ten, s.ref(traded_instrument)));
     s.send(limit(inst_b, 1, traded_instrument, side::sell, ten, s.ref(traded_instrument)));
-    scope.run_continuations();
   });
-  s.io.restart();
-  const std::size_t operations = s.io.run();
 
   const std::string q = fmt::format("{}", ten);
   CHECK(a.lines() == std::vector<std::string>{"A new new id=1 cum=0 open=" + q,
@@ -84,9 +92,7 @@ TEST_CASE("exchange: a session detached or replaced while requests for it wait i
   INFO("dropped by " << (replaced ? "a second attach" : "detach"));
 
   const quantity ten = s.lots(traded_instrument, 10);
-  boost::asio::post(s.ex.executor(), [&] {
-    const bus::scope_executor executor(s.ex.executor());
-    bus::drain_scope scope(executor);
+  in_a_drain_on_the_exchange(s, [&] {
     s.send(limit(inst_a, 1, traded_instrument, side::buy, ten, s.ref(traded_instrument)));
     // Refused at the door: its reject is delivered while the orders API drains these calls.
     s.send(limit(inst_a, 1, traded_instrument, side::buy, ten, s.ref(traded_instrument)));
@@ -95,10 +101,7 @@ TEST_CASE("exchange: a session detached or replaced while requests for it wait i
     } else {
       s.ex.api().detach(inst_a);
     }
-    scope.run_continuations();
   });
-  s.io.restart();
-  s.io.run();
 
   CHECK(a.lines().empty());
   if (replaced) {
