@@ -85,13 +85,6 @@ order_book::order_book(const instrument& definition, detail::engine_context& con
                                   d.cum, is_final(status) ? quantity{0} : d.open, trade_id{}, reason);
 }
 
-[[gnu::always_inline]] inline void order_book::emit_fill(const order_data& d, price px, quantity qty, trade_id id) {
-  emplace_event<execution_report>(ctx_.events, ++sequence_, ctx_.now, definition_.id, d.id, d.institution, d.client_id,
-                                  exec_type::trade,
-                                  d.open == quantity{0} ? order_status::filled : order_status::partially_filled, d.side,
-                                  d.type, d.tif, d.px, d.cum + d.open, px, qty, d.cum, d.open, id, reject_reason::none);
-}
-
 void order_book::emit_reject(const order_node* order, institution_id institution, client_order_id id,
                              reject_reason reason) {
   time_ = ctx_.now;
@@ -321,7 +314,7 @@ bool order_book::can_fill(const order_data& in) const {
 
 // One trade between `in` and the order at the front of `lv`: both orders' quantities, the level's,
 // and the trade's events (the trade, the aggressor's report, the resting order's), recorded as one
-// entry of the buffer (detail::fill_events) when the trade is wanted.
+// entry of the buffer (detail::fill_events).
 [[gnu::always_inline]] inline void order_book::fill(order_data& in, order_data& resting, price_level& lv) {
   const quantity q = std::min(in.open, resting.open);
   const trade_id tid{++ctx_.last_trade_id};
@@ -330,14 +323,9 @@ bool order_book::can_fill(const order_data& in) const {
   resting.open -= q;
   resting.cum += q;
   lv.qty -= q;
-  if (interest_.trades) [[likely]] {
-    ctx_.events.emplace_back(std::in_place_type<detail::fill_events>, sequence_ + 1, ctx_.now, definition_.id, tid,
-                             lv.px, q, in, resting);
-    sequence_ += 3;
-    return;
-  }
-  emit_fill(in, lv.px, q, tid);
-  emit_fill(resting, lv.px, q, tid);
+  ctx_.events.emplace_back(std::in_place_type<detail::fill_events>, sequence_, interest_.trades, ctx_.now,
+                           definition_.id, tid, lv.px, q, in, resting);
+  sequence_ += detail::fill_events::numbers(interest_.trades);
 }
 
 // Without self-trade prevention. Each fill's branches follow what the fill did: a resting order

@@ -346,7 +346,7 @@ void order_matcher::process(const replace_request& request) {
                      }
                    },
                    [orders, md](const detail::fill_events& f) {
-                     if (md != nullptr) {
+                     if (md != nullptr && f.has_trade()) {
                        md->on_trade(f.trade_event);
                      }
                      if (orders != nullptr) {

@@ -1,6 +1,8 @@
 // The matcher around the books: self-trade prevention, sequence numbers and time, delivery
 // (after the book is consistent, re-entrant submits), snapshots, lookups, independence.
 
+#include <algorithm>
+
 #include <catch2/catch.hpp>
 
 #include "matching_support.hpp"
@@ -341,9 +343,25 @@ public:
     return {.trades = true, .top_of_book = false, .depth = false};
   }
 };
+
+// Wants the book's changes but no trades.
+class no_trades_listener final : public recording_listener {
+public:
+  [[nodiscard]] market_data_interest interest() const override {
+    return {.trades = false, .top_of_book = true, .depth = true};
+  }
+};
+
+std::vector<sequence_number> sequences_of(const std::vector<any_event>& events) {
+  std::vector<sequence_number> out;
+  for (const auto& e : events) {
+    out.push_back(std::visit([](const auto& event) { return event.sequence; }, e));
+  }
+  return out;
+}
 } // namespace
 
-TEST_CASE("matcher: market data the listener does not want is not produced, and takes no sequence numbers",
+TEST_CASE("matcher: market data the listener does not want is not delivered and takes no sequence numbers",
           "[matcher][interest]") {
   scenario s;
   trades_only_listener trades_only;
@@ -362,12 +380,35 @@ TEST_CASE("matcher: market data the listener does not want is not produced, and 
                               });
   CHECK(s.matcher.book(instrument_id{1})->last_sequence() == 6);
 
-  SECTION("without a market data listener, only the execution reports") {
+  SECTION("without a market data listener, only the execution reports, numbered without gaps") {
     s.matcher.set_market_data_listener(nullptr);
     s.sell(B, 2, 5, 100);
     s.buy(A, 2, 5, 100);
-    CHECK(trades_only.take().size() == 4);
+    CHECK(sequences_of(trades_only.events) == std::vector<sequence_number>{7, 8, 9, 10});
+    CHECK(trades_only.take() == lines{
+                                    "exec new new #3 B/2 sell 5@100 cum=0 open=5",
+                                    "exec new new #4 A/2 buy 5@100 cum=0 open=5",
+                                    "exec trade filled #4 A/2 buy 5@100 cum=5 open=0 last=5@100 t2",
+                                    "exec trade filled #3 B/2 sell 5@100 cum=5 open=0 last=5@100 t2",
+                                });
     CHECK(s.matcher.book(instrument_id{1})->last_sequence() == 10);
+  }
+  SECTION("a listener that wants no trades gets the book's changes, numbered without gaps") {
+    no_trades_listener no_trades;
+    s.matcher.set_order_listener(&no_trades);
+    s.matcher.set_market_data_listener(&no_trades);
+    s.sell(B, 2, 5, 100);
+    s.buy(A, 2, 3, 100);
+    const auto sequences = sequences_of(no_trades.events);
+    REQUIRE_FALSE(sequences.empty());
+    for (std::size_t i = 0; i < sequences.size(); ++i) {
+      CHECK(sequences[i] == 7 + i);
+    }
+    const auto seen = no_trades.take();
+    CHECK(std::none_of(seen.begin(), seen.end(), [](const std::string& l) { return l.starts_with("trade"); }));
+    CHECK(std::count_if(seen.begin(), seen.end(), [](const std::string& l) { return l.starts_with("exec trade"); }) ==
+          2);
+    CHECK(s.matcher.book(instrument_id{1})->last_sequence() == sequences.back());
   }
   SECTION("a listener set later gets everything again, from the next change on") {
     s.matcher.set_market_data_listener(&s.recorder);

@@ -16,7 +16,9 @@ public:
 };
 
 // Which market data a listener consumes. The matcher asks once, when the listener is set, and
-// does not produce the rest at all (keeping per-level depth is a sixth of its work).
+// does not deliver the rest: top of book and depth it does not compute at all (keeping per-level
+// depth is a sixth of its work); an unwanted trade is written beside its fill's reports, which
+// share its entry, and dropped there.
 struct market_data_interest {
   bool trades = true;
   bool top_of_book = true;

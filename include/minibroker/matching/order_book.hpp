@@ -113,7 +113,6 @@ private:
 
   void emit_exec(const detail::order_data& d, exec_type type, order_status status,
                  reject_reason reason = reject_reason::none);
-  void emit_fill(const detail::order_data& d, price px, quantity qty, trade_id id);
   void emit_reject(const detail::order_node* order, institution_id institution, client_order_id id,
                    reject_reason reason);
   void emit_reject_new(const new_order_request& request, reject_reason reason);

@@ -85,7 +85,7 @@ public:
 
   // Listeners are not owned; nullptr (the default) means nothing is delivered to that audience.
   // The market data listener's interest() is read here: market data it does not want is not
-  // produced (and takes no sequence numbers).
+  // delivered and takes no sequence numbers (top of book and depth are not even computed).
   void set_order_listener(order_listener* listener) noexcept { order_listener_ = listener; }
   void set_market_data_listener(market_data_listener* listener);
 

@@ -16,14 +16,17 @@
 
 namespace minibroker::detail {
 
-// A fill's three events, recorded and delivered as one entry of the buffer: the trade, then the
+// A fill's events, recorded and delivered as one entry of the buffer: the trade, then the
 // aggressor's report, then the resting order's. One entry where there were three: one room check
 // and one index written when recorded, one visit when delivered (a sweep is mostly fills).
-// Constructed in the buffer's slot from the fill's values, each event from its fields.
+// Constructed in the buffer's slot from the fill's values, each event from its fields. `last` is
+// the book's sequence number before the fill; the events take the next ones. When no listener
+// wants trades (`with_trade` false), the trade is not delivered and takes no number: its sequence
+// stays 0, and the two reports are numbered as if it did not exist.
 struct fill_events {
-  fill_events(sequence_number first, timestamp now, instrument_id instrument, trade_id id, price px, quantity qty,
-              const order_data& aggressor, const order_data& resting) noexcept
-      : trade_event{first,
+  fill_events(sequence_number last, bool with_trade, timestamp now, instrument_id instrument, trade_id id, price px,
+              quantity qty, const order_data& aggressor, const order_data& resting) noexcept
+      : trade_event{with_trade ? last + 1 : 0,
                     now,
                     id,
                     instrument,
@@ -32,8 +35,12 @@ struct fill_events {
                     aggressor.side,
                     party(aggressor.side == side::buy ? aggressor : resting),
                     party(aggressor.side == side::buy ? resting : aggressor)},
-        aggressor_report{report(first + 1, now, instrument, id, px, qty, aggressor)},
-        resting_report{report(first + 2, now, instrument, id, px, qty, resting)} {}
+        aggressor_report{report(last + 1 + (with_trade ? 1 : 0), now, instrument, id, px, qty, aggressor)},
+        resting_report{report(last + 2 + (with_trade ? 1 : 0), now, instrument, id, px, qty, resting)} {}
+
+  // The sequence numbers the entry takes.
+  [[nodiscard]] static constexpr sequence_number numbers(bool with_trade) noexcept { return with_trade ? 3 : 2; }
+  [[nodiscard]] bool has_trade() const noexcept { return trade_event.sequence != 0; }
 
   trade trade_event;
   execution_report aggressor_report;
