@@ -90,7 +90,9 @@ order_matcher::live_order(institution_id institution, client_order_id id, std::u
 // ---------------------------------------------------------------------------------------------
 // Requests
 
-void order_matcher::submit(const new_order_request& request) {
+// One request now, or after the delivery in progress when a listener submits from its callback.
+template <typename Request>
+[[gnu::always_inline]] inline void order_matcher::submit_one(const Request& request) {
   if (dispatching_) {
     pending_.emplace_back(request);
     return;
@@ -102,29 +104,9 @@ void order_matcher::submit(const new_order_request& request) {
   }
 }
 
-void order_matcher::submit(const cancel_request& request) {
-  if (dispatching_) {
-    pending_.emplace_back(request);
-    return;
-  }
-  process(request);
-  dispatch();
-  if (!pending_.empty()) [[unlikely]] {
-    drain();
-  }
-}
-
-void order_matcher::submit(const replace_request& request) {
-  if (dispatching_) {
-    pending_.emplace_back(request);
-    return;
-  }
-  process(request);
-  dispatch();
-  if (!pending_.empty()) [[unlikely]] {
-    drain();
-  }
-}
+void order_matcher::submit(const new_order_request& request) { submit_one(request); }
+void order_matcher::submit(const cancel_request& request) { submit_one(request); }
+void order_matcher::submit(const replace_request& request) { submit_one(request); }
 
 namespace {
 // The order a cancel or replace names; new orders are not read ahead (they touch what the

@@ -127,6 +127,8 @@ private:
   [[nodiscard]] order_book* find_large_book(instrument_id id) noexcept;
   [[nodiscard]] const detail::order_node* live_order(institution_id institution, client_order_id id,
                                                      std::uint32_t& slot) const noexcept;
+  template <typename Request>
+  void submit_one(const Request& request);
   void process(const new_order_request& request);
   void process(const cancel_request& request);
   void process(const replace_request& request);
