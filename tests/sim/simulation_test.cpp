@@ -36,6 +36,13 @@ run_result run_with_events(const scenario& s) {
   return result;
 }
 
+std::string stages_of(std::size_t broker, const order_trace& t) {
+  const auto ns = [](timestamp at) { return std::to_string(at.time_since_epoch().count()); };
+  return "broker " + std::to_string(broker) + ": frontend_sent " + ns(t.frontend_sent) + " broker_received " +
+         ns(t.broker_received) + " exchange_received " + ns(t.exchange_received) + " matched " + ns(t.matched) +
+         " report_received " + ns(t.report_received);
+}
+
 std::string failures_of(const simulation_summary& s) {
   std::string text;
   for (const auto& f : s.failures) {
@@ -131,6 +138,7 @@ TEST_CASE("simulation: every report a broker receives is traced once, with its s
   simulation sim{s, logger::silent()};
   std::vector<std::uint64_t> traced(s.institutions, 0);
   std::uint64_t out_of_order = 0;
+  std::string first_out_of_order; // its stages, so that a failure says which were out of order
   std::uint64_t through_exchange = 0;
   sim.on_report_trace([&](std::size_t broker, const order_trace& t) {
     REQUIRE(broker < traced.size());
@@ -143,7 +151,9 @@ TEST_CASE("simulation: every report a broker receives is traced once, with its s
         t.frontend_sent <= t.broker_received && t.broker_received <= t.exchange_received &&
         t.exchange_received <= t.report_received &&
         (t.matched == timestamp{} || (t.exchange_received <= t.matched && t.matched <= t.report_received));
-    out_of_order += ordered ? 0 : 1;
+    if (!ordered && out_of_order++ == 0) {
+      first_out_of_order = stages_of(broker, t);
+    }
   });
   const auto summary = sim.run();
   INFO(failures_of(summary));
@@ -157,6 +167,7 @@ TEST_CASE("simulation: every report a broker receives is traced once, with its s
   CHECK(through_exchange == summary.reports_back);
   CHECK(all - through_exchange == summary.broker_rejected);
   CHECK(through_exchange == summary.latency.end_to_end.count);
+  INFO("first report out of order: " << first_out_of_order);
   CHECK(out_of_order == 0);
 }
 
