@@ -132,7 +132,12 @@ private:
   void process(const new_order_request& request);
   void process(const cancel_request& request);
   void process(const replace_request& request);
-  void reject_unknown_instrument(const execution_report& report);
+  template <typename Request>
+  void reject_unknown_instrument(const Request& request);
+  template <typename Request>
+  [[nodiscard]] order_book* book_for(const Request& request);
+  template <typename Request>
+  [[nodiscard]] const detail::order_node* named_order(const Request& request, std::uint32_t& slot) const noexcept;
   void dispatch();
   void drain();
   [[nodiscard]] resting_order view(const detail::order_node& node) const;
