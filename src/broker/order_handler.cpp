@@ -107,22 +107,38 @@ void order_handler::submit(order_request request, order_trace trace) {
   }
 }
 
-reject_reason order_handler::check(const new_order_request& r) const noexcept {
-  if (r.institution != institution_) {
+// What new orders and replaces check first: the request is this broker's institution's, and its
+// instrument is known and trading (`definition` is then the instrument).
+reject_reason order_handler::check_tradable(institution_id institution, instrument_id id,
+                                            const instrument*& definition) const noexcept {
+  if (institution != institution_) {
     return reject_reason::unknown_institution;
   }
-  const auto* entry = instruments_.find(r.instrument);
+  const auto* entry = instruments_.find(id);
   if (entry == nullptr) {
     return reject_reason::unknown_instrument;
   }
-  const instrument& definition = entry->value;
-  if (definition.status == instrument_status::halted) {
-    return reject_reason::instrument_halted;
+  definition = &entry->value;
+  return definition->status == instrument_status::halted ? reject_reason::instrument_halted : reject_reason::none;
+}
+
+// A cancel or replace names a live order of the broker's on the instrument it names.
+template <typename Request>
+bool order_handler::names_live_order(const Request& r) const noexcept {
+  const order_record* order = orders_.find(r.institution, r.id);
+  return live(order) && order->instrument == r.instrument;
+}
+
+reject_reason order_handler::check(const new_order_request& r) const noexcept {
+  const instrument* definition = nullptr;
+  if (const reject_reason reason = check_tradable(r.institution, r.instrument, definition);
+      reason != reject_reason::none) {
+    return reason;
   }
   if (r.qty <= quantity{0}) {
     return reject_reason::invalid_quantity;
   }
-  if (!whole_lots(r.qty, definition.lot_size)) {
+  if (!whole_lots(r.qty, definition->lot_size)) {
     return reject_reason::quantity_not_lot_multiple;
   }
   if (r.type == order_type::market) {
@@ -145,24 +161,17 @@ reject_reason order_handler::check(const cancel_request& r) const noexcept {
   if (!instruments_.contains(r.instrument)) {
     return reject_reason::unknown_instrument;
   }
-  const order_record* order = orders_.find(r.institution, r.id);
-  if (!live(order) || order->instrument != r.instrument) {
+  if (!names_live_order(r)) {
     return reject_reason::unknown_order;
   }
   return reject_reason::none;
 }
 
 reject_reason order_handler::check(const replace_request& r) const noexcept {
-  if (r.institution != institution_) {
-    return reject_reason::unknown_institution;
-  }
-  const auto* entry = instruments_.find(r.instrument);
-  if (entry == nullptr) {
-    return reject_reason::unknown_instrument;
-  }
-  const instrument& definition = entry->value;
-  if (definition.status == instrument_status::halted) {
-    return reject_reason::instrument_halted;
+  const instrument* definition = nullptr;
+  if (const reject_reason reason = check_tradable(r.institution, r.instrument, definition);
+      reason != reject_reason::none) {
+    return reason;
   }
   if (!r.new_price && !r.new_open_qty) {
     return reject_reason::nothing_to_replace;
@@ -170,14 +179,13 @@ reject_reason order_handler::check(const replace_request& r) const noexcept {
   if (r.new_open_qty && *r.new_open_qty <= quantity{0}) {
     return reject_reason::invalid_quantity;
   }
-  if (r.new_open_qty && !whole_lots(*r.new_open_qty, definition.lot_size)) {
+  if (r.new_open_qty && !whole_lots(*r.new_open_qty, definition->lot_size)) {
     return reject_reason::quantity_not_lot_multiple;
   }
   if (r.new_price && *r.new_price <= price{0}) {
     return reject_reason::invalid_price;
   }
-  const order_record* order = orders_.find(r.institution, r.id);
-  if (!live(order) || order->instrument != r.instrument) {
+  if (!names_live_order(r)) {
     return reject_reason::unknown_order;
   }
   return reject_reason::none;

@@ -56,6 +56,10 @@ public:
   [[nodiscard]] const order_handler_stats& stats() const noexcept { return stats_; }
 
 private:
+  [[nodiscard]] reject_reason check_tradable(institution_id institution, instrument_id id,
+                                             const instrument*& definition) const noexcept;
+  template <typename Request>
+  [[nodiscard]] bool names_live_order(const Request& r) const noexcept;
   [[nodiscard]] reject_reason check(const new_order_request& r) const noexcept;
   [[nodiscard]] reject_reason check(const cancel_request& r) const noexcept;
   [[nodiscard]] reject_reason check(const replace_request& r) const noexcept;
