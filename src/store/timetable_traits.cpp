@@ -8,16 +8,54 @@ namespace minibroker {
 
 namespace {
 
-void put(fmt::memory_buffer& out, std::string_view text) { out.append(text); }
+// One CSV row, field by field: every field but the first is preceded by a comma, and a field
+// given `false` for `present` is left empty.
+class csv_row {
+public:
+  explicit csv_row(fmt::memory_buffer& out) : out_(out) {}
 
-template <typename T>
-void put_num(fmt::memory_buffer& out, const T& value) {
-  fmt::format_to(std::back_inserter(out), "{}", value);
-}
+  csv_row& time(timestamp t) { return number(t.time_since_epoch().count()); }
+  template <typename T>
+  csv_row& number(const T& value, bool present = true) {
+    next_field();
+    if (present) {
+      fmt::format_to(std::back_inserter(out_), "{}", value);
+    }
+    return *this;
+  }
+  csv_row& px(price p, decimal tick, bool present = true) {
+    next_field();
+    if (present) {
+      format_price_to(out_, p, tick);
+    }
+    return *this;
+  }
+  // Text the writer knows needs no quoting (enum names, decimals).
+  csv_row& word(std::string_view text, bool present = true) {
+    next_field();
+    if (present) {
+      out_.append(text);
+    }
+    return *this;
+  }
+  // Text from outside (symbols, names), quoted when it holds a comma, a quote or a line break.
+  csv_row& text(std::string_view text) {
+    next_field();
+    write_csv_field(out_, text);
+    return *this;
+  }
 
-void put_time(fmt::memory_buffer& out, timestamp t) { put_num(out, t.time_since_epoch().count()); }
+private:
+  void next_field() {
+    if (!first_) {
+      out_.push_back(',');
+    }
+    first_ = false;
+  }
 
-void put_price(fmt::memory_buffer& out, price p, decimal tick) { format_price_to(out, p, tick); }
+  fmt::memory_buffer& out_;
+  bool first_ = true;
+};
 
 decimal tick_of(const tick_size_lookup& ticks, instrument_id id) {
   MINIBROKER_ASSERT(ticks); // quotes, reports and trades need the instruments' tick sizes
@@ -42,145 +80,95 @@ void write_csv_field(fmt::memory_buffer& out, std::string_view text) {
 }
 
 void timetable_traits<quote>::write_csv_header(fmt::memory_buffer& out) {
-  put(out, "time,instrument,bid,bid_size,ask,ask_size,last,sequence");
+  out.append(std::string_view{"time,instrument,bid,bid_size,ask,ask_size,last,sequence"});
 }
 
 void timetable_traits<quote>::write_csv_row(fmt::memory_buffer& out, timestamp t, const quote& q,
                                             const tick_size_lookup& ticks) {
   const decimal tick = tick_of(ticks, q.instrument);
-  put_time(out, t);
-  out.push_back(',');
-  put_num(out, q.instrument);
-  out.push_back(',');
-  put_price(out, q.bid, tick);
-  out.push_back(',');
-  put_num(out, q.bid_size);
-  out.push_back(',');
-  put_price(out, q.ask, tick);
-  out.push_back(',');
-  put_num(out, q.ask_size);
-  out.push_back(',');
-  put_price(out, q.last, tick);
-  out.push_back(',');
-  put_num(out, q.sequence);
+  csv_row{out}
+      .time(t)
+      .number(q.instrument)
+      .px(q.bid, tick)
+      .number(q.bid_size)
+      .px(q.ask, tick)
+      .number(q.ask_size)
+      .px(q.last, tick)
+      .number(q.sequence);
 }
 
 void timetable_traits<instrument>::write_csv_header(fmt::memory_buffer& out) {
-  put(out, "time,id,symbol,name,currency,tick_size,lot_size,reference_price,status");
+  out.append(std::string_view{"time,id,symbol,name,currency,tick_size,lot_size,reference_price,status"});
 }
 
 void timetable_traits<instrument>::write_csv_row(fmt::memory_buffer& out, timestamp t, const instrument& i,
                                                  const tick_size_lookup& /*ticks: the instrument has its own*/) {
-  put_time(out, t);
-  out.push_back(',');
-  put_num(out, i.id);
-  out.push_back(',');
-  write_csv_field(out, i.symbol);
-  out.push_back(',');
-  write_csv_field(out, i.name);
-  out.push_back(',');
-  write_csv_field(out, i.currency);
-  out.push_back(',');
-  put(out, i.tick_size.to_string());
-  out.push_back(',');
-  put_num(out, i.lot_size);
-  out.push_back(',');
-  put_price(out, i.reference_price, i.tick_size);
-  out.push_back(',');
-  put(out, to_string(i.status));
+  csv_row{out}
+      .time(t)
+      .number(i.id)
+      .text(i.symbol)
+      .text(i.name)
+      .text(i.currency)
+      .word(i.tick_size.to_string())
+      .number(i.lot_size)
+      .px(i.reference_price, i.tick_size)
+      .word(to_string(i.status));
 }
 
 void timetable_traits<execution_report>::write_csv_header(fmt::memory_buffer& out) {
-  put(out, "time,sequence,instrument,order_id,institution,client_order_id,exec_type,status,side,order_type,tif,"
-           "order_price,order_qty,last_price,last_qty,cum_qty,open_qty,trade_id,reason");
+  out.append(std::string_view{"time,sequence,instrument,order_id,institution,client_order_id,exec_type,status,side,"
+                              "order_type,tif,order_price,order_qty,last_price,last_qty,cum_qty,open_qty,trade_id,"
+                              "reason"});
 }
 
 void timetable_traits<execution_report>::write_csv_row(fmt::memory_buffer& out, timestamp t, const execution_report& e,
                                                        const tick_size_lookup& ticks) {
   const decimal tick = tick_of(ticks, e.instrument);
   const bool is_trade = e.type == exec_type::trade;
-  put_time(out, t);
-  out.push_back(',');
-  put_num(out, e.sequence);
-  out.push_back(',');
-  put_num(out, e.instrument);
-  out.push_back(',');
-  put_num(out, e.order);
-  out.push_back(',');
-  put_num(out, e.institution);
-  out.push_back(',');
-  put_num(out, e.client_id);
-  out.push_back(',');
-  put(out, to_string(e.type));
-  out.push_back(',');
-  put(out, to_string(e.status));
-  out.push_back(',');
-  put(out, to_string(e.side));
-  out.push_back(',');
-  put(out, to_string(e.ord_type));
-  out.push_back(',');
-  put(out, to_string(e.tif));
-  out.push_back(',');
-  if (e.ord_type == order_type::limit) {
-    put_price(out, e.order_price, tick);
-  }
-  out.push_back(',');
-  put_num(out, e.order_qty);
-  out.push_back(',');
-  if (is_trade) {
-    put_price(out, e.last_price, tick);
-  }
-  out.push_back(',');
-  if (is_trade) {
-    put_num(out, e.last_qty);
-  }
-  out.push_back(',');
-  put_num(out, e.cum_qty);
-  out.push_back(',');
-  put_num(out, e.open_qty);
-  out.push_back(',');
-  if (is_trade) {
-    put_num(out, e.trade);
-  }
-  out.push_back(',');
-  if (e.reason != reject_reason::none) {
-    put(out, to_string(e.reason));
-  }
+  csv_row{out}
+      .time(t)
+      .number(e.sequence)
+      .number(e.instrument)
+      .number(e.order)
+      .number(e.institution)
+      .number(e.client_id)
+      .word(to_string(e.type))
+      .word(to_string(e.status))
+      .word(to_string(e.side))
+      .word(to_string(e.ord_type))
+      .word(to_string(e.tif))
+      .px(e.order_price, tick, e.ord_type == order_type::limit)
+      .number(e.order_qty)
+      .px(e.last_price, tick, is_trade)
+      .number(e.last_qty, is_trade)
+      .number(e.cum_qty)
+      .number(e.open_qty)
+      .number(e.trade, is_trade)
+      .word(to_string(e.reason), e.reason != reject_reason::none);
 }
 
 void timetable_traits<trade>::write_csv_header(fmt::memory_buffer& out) {
-  put(out, "time,sequence,trade_id,instrument,price,qty,aggressor,buy_order_id,buy_institution,buy_client_order_id,"
-           "sell_order_id,sell_institution,sell_client_order_id");
+  out.append(std::string_view{"time,sequence,trade_id,instrument,price,qty,aggressor,buy_order_id,buy_institution,"
+                              "buy_client_order_id,sell_order_id,sell_institution,sell_client_order_id"});
 }
 
 void timetable_traits<trade>::write_csv_row(fmt::memory_buffer& out, timestamp t, const trade& tr,
                                             const tick_size_lookup& ticks) {
   const decimal tick = tick_of(ticks, tr.instrument);
-  put_time(out, t);
-  out.push_back(',');
-  put_num(out, tr.sequence);
-  out.push_back(',');
-  put_num(out, tr.id);
-  out.push_back(',');
-  put_num(out, tr.instrument);
-  out.push_back(',');
-  put_price(out, tr.px, tick);
-  out.push_back(',');
-  put_num(out, tr.qty);
-  out.push_back(',');
-  put(out, to_string(tr.aggressor));
-  out.push_back(',');
-  put_num(out, tr.buy.order);
-  out.push_back(',');
-  put_num(out, tr.buy.institution);
-  out.push_back(',');
-  put_num(out, tr.buy.client_id);
-  out.push_back(',');
-  put_num(out, tr.sell.order);
-  out.push_back(',');
-  put_num(out, tr.sell.institution);
-  out.push_back(',');
-  put_num(out, tr.sell.client_id);
+  csv_row{out}
+      .time(t)
+      .number(tr.sequence)
+      .number(tr.id)
+      .number(tr.instrument)
+      .px(tr.px, tick)
+      .number(tr.qty)
+      .word(to_string(tr.aggressor))
+      .number(tr.buy.order)
+      .number(tr.buy.institution)
+      .number(tr.buy.client_id)
+      .number(tr.sell.order)
+      .number(tr.sell.institution)
+      .number(tr.sell.client_id);
 }
 
 } // namespace minibroker
