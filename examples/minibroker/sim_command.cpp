@@ -75,22 +75,20 @@ std::optional<std::string> build_scenario(const std::optional<std::string>& conf
     }
     out.transport = *mode;
   }
-  if (flags.seed)
-    out.seed = *flags.seed;
-  if (flags.orders)
-    out.orders = *flags.orders;
-  if (flags.duration)
-    out.duration = *flags.duration;
-  if (flags.instruments)
-    out.instruments = *flags.instruments;
-  if (flags.institutions)
-    out.institutions = *flags.institutions;
-  if (flags.order_rate)
-    out.order_rate = *flags.order_rate;
-  if (flags.quote_rate)
-    out.quote_rate = *flags.quote_rate;
-  if (flags.threads)
-    out.threads = *flags.threads;
+  // A flag given on the command line overrides the file's value.
+  const auto override_with = [](auto& field, const auto& flag) {
+    if (flag) {
+      field = *flag;
+    }
+  };
+  override_with(out.seed, flags.seed);
+  override_with(out.orders, flags.orders);
+  override_with(out.duration, flags.duration);
+  override_with(out.instruments, flags.instruments);
+  override_with(out.institutions, flags.institutions);
+  override_with(out.order_rate, flags.order_rate);
+  override_with(out.quote_rate, flags.quote_rate);
+  override_with(out.threads, flags.threads);
   return validate(out);
 }
 
