@@ -1,5 +1,7 @@
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <array>
 #include <chrono>
 #include <cstdint>
 
@@ -16,10 +18,10 @@ std::uint64_t busy_work(std::uint64_t rounds) {
   }
   return sink;
 }
-} // namespace
 
-TEST_CASE("operation clock: ticks converted at the calibrated rate agree with steady_clock over another interval",
-          "[replay][clock]") {
+// One round: calibrate over one interval, then measure another on both clocks, and return the
+// ratio of the ticks' nanoseconds to steady_clock's (1 when they agree).
+[[nodiscard]] double calibrated_ratio() {
   tick_calibration calibration;
   calibration.start();
   busy_work(20'000'000);
@@ -27,7 +29,6 @@ TEST_CASE("operation clock: ticks converted at the calibrated rate agree with st
   REQUIRE(calibration.elapsed() > std::chrono::milliseconds(1));
   REQUIRE(calibration.ns_per_tick() > 0.0);
 
-  // A second interval, measured by both clocks.
   const auto steady_before = std::chrono::steady_clock::now();
   const std::uint64_t ticks_before = operation_clock::now();
   busy_work(20'000'000);
@@ -35,12 +36,24 @@ TEST_CASE("operation clock: ticks converted at the calibrated rate agree with st
   const auto steady_after = std::chrono::steady_clock::now();
 
   const auto steady_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(steady_after - steady_before).count();
-  const std::int64_t tick_ns = calibration.nanoseconds(ticks_after - ticks_before);
   REQUIRE(steady_ns > 1'000'000);
-  // Loose: a preemption between the two clocks' reads lands on one of them only.
-  const double ratio = static_cast<double>(tick_ns) / static_cast<double>(steady_ns);
-  CHECK(ratio > 0.8);
-  CHECK(ratio < 1.25);
+  return static_cast<double>(calibration.nanoseconds(ticks_after - ticks_before)) / static_cast<double>(steady_ns);
+}
+} // namespace
+
+TEST_CASE("operation clock: ticks converted at the calibrated rate agree with steady_clock over another interval",
+          "[replay][clock]") {
+  // A preemption between a pair of reads (one clock's and the other's) skews the round it lands
+  // in; the median of five rounds is skewed only if three are. A wrong conversion skews them all.
+  std::array<double, 5> ratios{};
+  for (double& r : ratios) {
+    r = calibrated_ratio();
+  }
+  std::sort(ratios.begin(), ratios.end());
+  const double median = ratios[ratios.size() / 2];
+  INFO("ratios " << ratios[0] << " " << ratios[1] << " " << ratios[2] << " " << ratios[3] << " " << ratios[4]);
+  CHECK(median > 0.8);
+  CHECK(median < 1.25);
 }
 
 TEST_CASE("operation clock: an interval empty on either clock calibrates to one nanosecond a tick", "[replay][clock]") {
