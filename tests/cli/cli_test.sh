@@ -138,7 +138,7 @@ sim_refuses_bad_usage_with_exit_2)
   ;;
 exchange_refuses_bad_usage_with_exit_2)
   if ! "$bin" help | grep -q "^  exchange"; then
-    echo "skipped: built without the WebSocket part"; exit 0
+    echo "skipped: built without the WebSocket part"; exit 77 # CTest: skipped
   fi
   expect_exit 2 "$bin" exchange --listen nonsense 2>/dev/null
   expect_exit 2 "$bin" exchange --listen 127.0.0.1:99999 2>/dev/null
