@@ -14,7 +14,20 @@ struct recording_sink final : log_sink {
   std::vector<std::pair<log_level, std::string>> lines;
   void write(log_level level, std::string_view message) override { lines.emplace_back(level, std::string(message)); }
 };
+
+// An argument that counts how often it is formatted.
+struct counted_argument {
+  int* formatted;
+};
 } // namespace
+
+template <>
+struct fmt::formatter<counted_argument> : fmt::formatter<std::string_view> {
+  auto format(const counted_argument& a, fmt::format_context& ctx) const {
+    ++*a.formatted;
+    return fmt::formatter<std::string_view>::format("counted", ctx);
+  }
+};
 
 TEST_CASE("log: a host's sink receives formatted lines at or above the level", "[log]") {
   auto sink = std::make_shared<recording_sink>();
@@ -28,7 +41,14 @@ TEST_CASE("log: a host's sink receives formatted lines at or above the level", "
 }
 
 TEST_CASE("log: a silent logger formats nothing", "[log]") {
+  int formatted = 0;
   auto log = logger::silent();
   CHECK_FALSE(log.enabled(log_level::error));
-  log.error("never {}", 1);
+  log.error("never {}", counted_argument{&formatted});
+  CHECK(formatted == 0);
+
+  // The same call on a logger that writes formats the argument once.
+  logger writing{std::make_shared<recording_sink>(), log_level::info};
+  writing.error("once {}", counted_argument{&formatted});
+  CHECK(formatted == 1);
 }

@@ -26,10 +26,8 @@ TEST_CASE("random: different seeds give different sequences", "[random]") {
 }
 
 TEST_CASE("random: the sequence is pinned across platforms", "[random]") {
-  // mt19937_64 is fully specified: its 10000th output for the default seed is fixed by the standard.
-  std::mt19937_64 reference;
-  reference.discard(9999);
-  CHECK(reference() == 9981545732273789042ULL);
+  // random_source is mt19937_64, which the standard specifies fully: seeded with its default seed,
+  // its first output is the same everywhere.
   random_source r{5489};
   CHECK(r.next() == 14514284786278117030ULL);
 }
