@@ -135,7 +135,7 @@ constexpr match_case edge_cases[] = {
 };
 } // namespace
 
-TEST_CASE("topic match: edge cases of RabbitMQ's topic exchange", "[bus][topic]") {
+TEST_CASE("topic match: edge cases match as RabbitMQ's topic exchange matches them", "[bus][topic]") {
   for (const auto& c : edge_cases) {
     INFO("binding '" << std::string(c.binding) << "', routing '" << std::string(c.routing) << "'");
     CHECK(topic_matches(c.binding, c.routing) == c.matches);

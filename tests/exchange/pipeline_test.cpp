@@ -152,7 +152,8 @@ TEST_CASE("exchange: a client order id is accepted once per institution", "[exch
   CHECK(st.requests_forwarded == 2);
 }
 
-TEST_CASE("exchange: replace then cancel end to end, the cancel without an instrument", "[exchange][pipeline]") {
+TEST_CASE("exchange: a replaced order is cancelled end to end by a cancel that names no instrument",
+          "[exchange][pipeline]") {
   scenario s;
   report_recorder a;
   s.attach(inst_a, a);

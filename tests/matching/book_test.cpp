@@ -338,7 +338,8 @@ TEST_CASE("book: replace that crosses and fills completely leaves nothing restin
   CHECK(s.take() == lines{"exec rejected rejected #0 A/1 buy 0@0 cum=0 open=0 reason=unknown_order"});
 }
 
-TEST_CASE("book: replace is validated", "[book][replace][reject]") {
+TEST_CASE("book: an invalid replace is rejected with its reason and leaves the order untouched",
+          "[book][replace][reject]") {
   scenario s;
   s.buy(A, 1, 10, 100);
   s.take();

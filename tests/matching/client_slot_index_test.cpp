@@ -15,7 +15,8 @@ namespace {
 client_key key(std::uint32_t who, std::uint64_t id) { return client_key{institution_id{who}, client_order_id{id}}; }
 } // namespace
 
-TEST_CASE("client slot index: dense, sparse and large-institution keys", "[matcher][index]") {
+TEST_CASE("client slot index: dense and sparse and large-institution keys are found until erased and others are not",
+          "[matcher][index]") {
   detail::client_slot_index index(1 << 10, 16);
   const std::vector<client_key> keys{key(1, 1),       key(2, 1),
                                      key(1, 5000),    key(1, std::uint64_t{1} << 40),

@@ -89,7 +89,8 @@ TEST_CASE("timetable: a range query filtered by key returns that key's rows only
   CHECK(table.size() == 5);
 }
 
-TEST_CASE("timetable: latest row overall and per key", "[timetable]") {
+TEST_CASE("timetable: latest and oldest answer the newest and first rows overall and the newest per key",
+          "[timetable]") {
   quotes_timetable table;
   CHECK(table.latest() == nullptr);
   CHECK(table.oldest() == nullptr);
@@ -143,7 +144,7 @@ TEST_CASE("timetable: retention by age keeps rows up to max_age older than the n
   CHECK(table.stats().evicted_by_rows == 0);
 }
 
-TEST_CASE("timetable: retention by rows and by age together", "[timetable][retention]") {
+TEST_CASE("timetable: retention by rows and by age together evicts by both and counts each", "[timetable][retention]") {
   quotes_timetable table{timetable_retention{2, 10s}};
   table.append(q(1, 0s, 1));
   table.append(q(1, 1s, 2));

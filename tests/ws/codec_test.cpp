@@ -115,7 +115,8 @@ TEST_CASE("codec: errors after the id name the client order id", "[ws][codec]") 
   CHECK_FALSE(before.error().id.has_value());
 }
 
-TEST_CASE("codec: missing, unknown and mistyped fields of a new order", "[ws][codec]") {
+TEST_CASE("codec: a new order with a missing or unknown or mistyped field is refused with a message naming it",
+          "[ws][codec]") {
   CHECK(order_error(R"({"type":"new","id":1,"side":"buy","qty":1})") == R"(missing_field: missing field "symbol")");
   CHECK(order_error(R"({"type":"new","id":1,"symbol":"ABC","qty":1})") == R"(missing_field: missing field "side")");
   CHECK(

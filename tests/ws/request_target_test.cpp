@@ -26,7 +26,7 @@ TEST_CASE("request target: the bearer token comes from the header, else the quer
   CHECK(bearer_token("", *parse_target("/ws/order")) == std::nullopt);
 }
 
-TEST_CASE("request target: lists and secrets", "[ws][target]") {
+TEST_CASE("request target: a list drops its empty items and a secret matches only itself exactly", "[ws][target]") {
   CHECK(split_list("A,,B,") == std::vector<std::string>{"A", "B"});
   CHECK(split_list("").empty());
   CHECK(same_secret("abc", "abc"));
