@@ -43,35 +43,10 @@ struct ws_market_data_feed::impl : std::enable_shared_from_this<ws_market_data_f
     instruments_reader->start();
   }
 
-  // A reader whose callbacks are ignored once a newer connection has replaced it. The callbacks
-  // hold the feed weakly: the feed owns its readers, and a strong reference back would be a cycle
-  // that outlives the io_context whenever a read is still pending when it is destroyed.
+  // A reader whose callbacks are ignored once a newer connection has replaced it (owned_reader).
   std::shared_ptr<detail::ws_reader> reader(std::string target) {
-    const std::weak_ptr<impl> weak = weak_from_this();
-    const std::uint64_t gen = generation;
-    return std::make_shared<detail::ws_reader>(
-        strand, config, std::move(target),
-        [weak] {
-          if (auto self = weak.lock()) {
-            self->opened();
-          }
-        },
-        [weak, gen](std::string_view text) {
-          if (auto self = weak.lock(); self && gen == self->generation) {
-            self->on_message(text);
-          }
-        },
-        [weak, gen](detail::beast::error_code) {
-          if (auto self = weak.lock()) {
-            self->disconnects.fetch_add(1, std::memory_order_relaxed);
-            if (gen == self->generation) {
-              self->on_end();
-            }
-          }
-        });
+    return detail::owned_reader(*this, std::move(target), [](impl&, bool /*current*/) {});
   }
-
-  void opened() { connects.fetch_add(1, std::memory_order_relaxed); }
 
   void connect_quotes() {
     quotes_reader = reader("/ws/quotes");

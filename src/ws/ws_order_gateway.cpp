@@ -29,32 +29,14 @@ struct ws_order_gateway::impl : std::enable_shared_from_this<ws_order_gateway::i
       : strand(boost::asio::make_strand(executor)), config(std::move(c)), institution(who), name(std::move(n)),
         token(std::move(t)), backoff(config.reconnect_min), timer(strand) {}
 
-  // The callbacks hold the gateway weakly: it owns its connections, and a strong reference back
-  // would be a cycle that outlives the io_context whenever a read is still pending.
+  // A connection whose callbacks are ignored once a newer one has replaced it (owned_reader); the
+  // orders connection, once open, sends what waits.
   std::shared_ptr<detail::ws_reader> connection(std::string target, bool authenticated, bool orders) {
-    const std::weak_ptr<impl> weak = weak_from_this();
-    const std::uint64_t gen = generation;
-    return std::make_shared<detail::ws_reader>(
-        strand, config, std::move(target),
-        [weak, gen, orders] {
-          if (auto self = weak.lock()) {
-            self->connects.fetch_add(1, std::memory_order_relaxed);
-            if (gen == self->generation && orders) {
-              self->on_orders_open();
-            }
-          }
-        },
-        [weak, gen](std::string_view text) {
-          if (auto self = weak.lock(); self && gen == self->generation) {
-            self->on_message(text);
-          }
-        },
-        [weak, gen](detail::beast::error_code) {
-          if (auto self = weak.lock()) {
-            self->disconnects.fetch_add(1, std::memory_order_relaxed);
-            if (gen == self->generation) {
-              self->on_end();
-            }
+    return detail::owned_reader(
+        *this, std::move(target),
+        [orders](impl& self, bool current) {
+          if (current && orders) {
+            self.on_orders_open();
           }
         },
         authenticated ? token : std::string{});

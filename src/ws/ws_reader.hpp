@@ -4,6 +4,8 @@
 // it calls on_end once (also when it never opened). send() queues text frames, one write in
 // flight. Handlers run on the given strand; call send() and stop() there.
 
+#include <atomic>
+#include <cstdint>
 #include <deque>
 #include <functional>
 #include <memory>
@@ -52,5 +54,42 @@ private:
   bool writing_ = false;
   bool ended_ = false;
 };
+
+// A reader for an owner that owns its readers and replaces them on reconnection (the WebSocket
+// feed and order gateway). The callbacks hold the owner weakly: a strong reference back would be a
+// cycle that outlives the io_context whenever a read is still pending when the owner goes. They
+// count the owner's connects and disconnects, and a reader that a newer connection has replaced
+// (the owner's `generation` has moved on) delivers nothing more: on_message and on_end are not
+// called, and `opened(owner, false)` says so.
+//
+// Owner: weak_from_this(); members strand, config, generation, connects, disconnects; on_message(text), on_end().
+template <typename Owner, typename Opened>
+[[nodiscard]] std::shared_ptr<ws_reader> owned_reader(Owner& owner, std::string target, Opened opened,
+                                                      std::string bearer = {}) {
+  const std::weak_ptr<Owner> weak = owner.weak_from_this();
+  const std::uint64_t gen = owner.generation;
+  return std::make_shared<ws_reader>(
+      owner.strand, owner.config, std::move(target),
+      [weak, gen, opened] {
+        if (auto self = weak.lock()) {
+          self->connects.fetch_add(1, std::memory_order_relaxed);
+          opened(*self, gen == self->generation);
+        }
+      },
+      [weak, gen](std::string_view text) {
+        if (auto self = weak.lock(); self && gen == self->generation) {
+          self->on_message(text);
+        }
+      },
+      [weak, gen](beast::error_code) {
+        if (auto self = weak.lock()) {
+          self->disconnects.fetch_add(1, std::memory_order_relaxed);
+          if (gen == self->generation) {
+            self->on_end();
+          }
+        }
+      },
+      std::move(bearer));
+}
 
 } // namespace minibroker::ws::detail
