@@ -88,8 +88,16 @@ PY
   grep -q "orders by final status" "$work/summary.txt" || fail "no statuses"
   ;;
 broker_gives_up_on_a_lost_exchange_with_exit_1)
-  start_exchange --instruments 2 --token alpha=secret
-  stop_exchange # nothing listens on that port any more
+  # Nothing listens on the port: it is bound but not listening, held by a helper for the whole
+  # case, so connections to it are refused and no other program can take it meanwhile (as one
+  # could a port freed by a stopped exchange). The helper exits when its standard input closes,
+  # at the latest with this script.
+  coproc holder { /usr/bin/python3 -c 'import socket, sys
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+print(s.getsockname()[1], flush=True)
+sys.stdin.read()'; }
+  read -r -t 60 port <&"${holder[0]}" || fail "the port holder printed no port"
   set +e
   "$bin" broker --exchange "ws://127.0.0.1:$port" --institution alpha --token secret --orders 10 \
     --give-up-after 0.5 > /dev/null 2> "$work/err.txt"
