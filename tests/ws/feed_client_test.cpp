@@ -91,9 +91,26 @@ TEST_CASE("ws feed: retries with backoff while the exchange is away, and resumes
   REQUIRE(remote.wait_quotes(20).size() >= 20);
   const auto port = f.port();
 
-  f.server.stop();                                                  // every connection closed, nobody listening
+  f.server.stop(); // every connection closed
+  // While the exchange is away its port is held, bound but not listening: connecting is refused,
+  // and no other program can take the port before the second server binds it again. The bind
+  // succeeds once the server has closed its acceptor.
+  asio::io_context holder_io;
+  tcp::socket holder(holder_io);
+  REQUIRE(eventually([&] {
+    boost::system::error_code ec;
+    holder.open(tcp::v4(), ec);
+    holder.set_option(asio::socket_base::reuse_address(true), ec);
+    holder.bind(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port), ec);
+    if (ec) {
+      holder.close(ec);
+      return false;
+    }
+    return true;
+  }));
   CHECK(eventually([&] { return feed.stats().disconnects >= 4; })); // both streams, then failed retries
 
+  holder.close();
   server_config again;
   again.port = port;
   exchange_server second(f.io, f.ex, again);
