@@ -170,7 +170,8 @@ void order_matcher::submit(std::span<const any_request> batch) {
 }
 
 // The reject of a request for an instrument no book has: what the request says, as the report's fields.
-// Out of line and cold: inlined, it made every request's prologue longer (12 instructions a request).
+// Out of line and cold: inlined, it made every request's prologue 12 instructions longer (callgrind,
+// `replay --quiet` of 200,000 operations).
 template <typename Request>
 [[gnu::noinline, gnu::cold]] void order_matcher::reject_unknown_instrument(const Request& request) {
   auto& e = std::get<execution_report>(ctx_.events.emplace_back(std::in_place_type<execution_report>));
