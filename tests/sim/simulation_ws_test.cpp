@@ -2,7 +2,7 @@
 // exchange through an exchange_server on loopback, and the end-of-run checks still hold.
 #include <catch2/catch.hpp>
 
-#include <chrono>
+#include <cstdint>
 #include <stdexcept>
 #include <string>
 

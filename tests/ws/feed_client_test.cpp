@@ -93,8 +93,8 @@ TEST_CASE("ws feed: retries with backoff while the exchange is away, and resumes
 
   f.server.stop(); // every connection closed
   // While the exchange is away its port is held, bound but not listening: connecting is refused,
-  // and no other program can take the port before the second server binds it again. The bind
-  // succeeds once the server has closed its acceptor.
+  // and another program can take the port only in the moments before the hold (the bind succeeds
+  // once the server has closed its acceptor) and between its release and the second server's bind.
   asio::io_context holder_io;
   tcp::socket holder(holder_io);
   REQUIRE(eventually([&] {
