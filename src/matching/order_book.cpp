@@ -325,7 +325,7 @@ bool order_book::can_fill(const order_data& in) const {
   lv.qty -= q;
   ctx_.events.emplace_back(std::in_place_type<detail::fill_events>, sequence_, interest_.trades, ctx_.now,
                            definition_.id, tid, lv.px, q, in, resting);
-  sequence_ += detail::fill_events::numbers(interest_.trades);
+  sequence_ += detail::fill_events::numbers_taken(interest_.trades);
 }
 
 // Without self-trade prevention. Each fill's branches follow what the fill did: a resting order

@@ -35,11 +35,11 @@ struct fill_events {
                     aggressor.side,
                     party(aggressor.side == side::buy ? aggressor : resting),
                     party(aggressor.side == side::buy ? resting : aggressor)},
-        aggressor_report{report(last + 1 + (with_trade ? 1 : 0), now, instrument, id, px, qty, aggressor)},
-        resting_report{report(last + 2 + (with_trade ? 1 : 0), now, instrument, id, px, qty, resting)} {}
+        aggressor_report{report(last + numbers_taken(with_trade) - 1, now, instrument, id, px, qty, aggressor)},
+        resting_report{report(last + numbers_taken(with_trade), now, instrument, id, px, qty, resting)} {}
 
-  // The sequence numbers the entry takes.
-  [[nodiscard]] static constexpr sequence_number numbers(bool with_trade) noexcept { return with_trade ? 3 : 2; }
+  // How many sequence numbers the entry takes: the two reports always take the last two.
+  [[nodiscard]] static constexpr sequence_number numbers_taken(bool with_trade) noexcept { return with_trade ? 3 : 2; }
   [[nodiscard]] bool has_trade() const noexcept { return trade_event.sequence != 0; }
 
   trade trade_event;
